@@ -1,0 +1,36 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+/** Stable error codes the API can answer with. Clients may switch on these. */
+export type ErrorCode =
+  | 'invalid_request'
+  | 'invalid_json'
+  | 'invalid_cursor'
+  | 'missing_variables'
+  | 'unknown_variables'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'not_ready'
+  | 'internal_error';
+
+/** The one error type features throw; the app turns it into `{error:{code,message,requestId}}`. */
+export class AppError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  static notFound(what: string): AppError {
+    return new AppError(404, 'not_found', `${what} was not found`);
+  }
+
+  static badRequest(code: ErrorCode, message: string, details?: Record<string, unknown>): AppError {
+    return new AppError(400, code, message, details);
+  }
+}

@@ -1,0 +1,16 @@
+/** One parsed content file. `data` is untyped until the catalog validates it. */
+export interface ContentFile {
+  file: string;
+  data: unknown;
+}
+
+export interface RawContent {
+  taxonomy: ContentFile;
+  patterns: ContentFile[];
+  prompts: ContentFile[];
+}
+
+/** Where the built-in library comes from (files in `content/` locally, a bundle in Lambda). */
+export interface ContentSource {
+  read(): Promise<RawContent>;
+}
