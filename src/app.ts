@@ -46,7 +46,11 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
     bodyLimit({
       maxSize: services.config.bodyLimitBytes,
       onError: () => {
-        throw new AppError(413, 'payload_too_large', `Request body is over ${services.config.bodyLimitBytes} bytes`);
+        throw new AppError(
+          413,
+          'payload_too_large',
+          `Request body is over ${services.config.bodyLimitBytes} bytes`,
+        );
       },
     }),
   );

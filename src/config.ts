@@ -15,7 +15,6 @@ const EnvSchema = z.object({
     .min(1024)
     .max(50 * 1024 * 1024)
     .default(1024 * 1024),
-  WEB_DEV_URL: z.url().optional(),
 });
 
 export interface Config {
@@ -27,8 +26,6 @@ export interface Config {
   webDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   bodyLimitBytes: number;
-  /** When set (by `npm run dev`), non-API requests are proxied to the Next.js dev server. */
-  webDevUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -63,6 +60,5 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webDir: e.WEB_DIR,
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
-    ...(e.WEB_DEV_URL ? { webDevUrl: e.WEB_DEV_URL } : {}),
   };
 }

@@ -5,7 +5,12 @@ import type { ZodError } from 'zod';
 import { AppError, type ErrorCode } from '../lib/errors.js';
 import type { AppEnv } from './env.js';
 
-export function errorBody(c: Context<AppEnv>, code: ErrorCode, message: string, details?: Record<string, unknown>) {
+export function errorBody(
+  c: Context<AppEnv>,
+  code: ErrorCode,
+  message: string,
+  details?: Record<string, unknown>,
+) {
   return { error: { code, message, requestId: c.get('requestId') ?? '', ...(details ? { details } : {}) } };
 }
 

@@ -1,11 +1,8 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
-import { proxy } from 'hono/proxy';
-import type { MiddlewareHandler } from 'hono';
 import { createLogger } from '../adapters/log/pino.js';
 import { createApp } from '../app.js';
 import type { Config } from '../config.js';
-import type { AppEnv } from '../http/env.js';
 import type { Logger } from '../ports/logger.js';
 import { createServices, type Services } from '../services.js';
 import { staticWeb } from './static-web.js';
@@ -16,16 +13,13 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-function webHandler(config: Config): MiddlewareHandler<AppEnv> {
-  if (!config.webDevUrl) return staticWeb(config.webDir);
-  const upstream = config.webDevUrl.replace(/\/$/, '');
-  return (c) => proxy(`${upstream}${c.req.path}${new URL(c.req.url).search}`, { raw: c.req.raw });
-}
-
 /** Starts Engify on one port: the API under /api and the web app everywhere else. */
-export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  logger: Logger = createLogger(config.logLevel),
+): Promise<RunningServer> {
   const services = await createServices(config, logger);
-  const app = createApp(services, { web: webHandler(config) });
+  const app = createApp(services, { web: staticWeb(config.webDir) });
   const server: ServerType = await new Promise((resolveServer, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolveServer(s));
     s.once('error', reject);

@@ -18,7 +18,7 @@ try {
 const logger = createLogger(config.logLevel);
 const started = performance.now();
 try {
-  if (!config.webDevUrl) await ensureWebBuilt(config.webDir, logger);
+  if (process.env.ENGIFY_SKIP_WEB_BUILD !== '1') await ensureWebBuilt(config.webDir, logger);
   const server = await startServer(config, logger);
   logger.info(
     { url: server.url, dataDir: config.dataDir, startupMs: Math.round(performance.now() - started) },

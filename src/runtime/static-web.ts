@@ -65,7 +65,10 @@ export function staticWeb(root: string): MiddlewareHandler<AppEnv> {
     const type = TYPES[extname(found.path)] ?? 'application/octet-stream';
     c.header('Content-Type', type);
     c.header('Content-Length', String(found.size));
-    c.header('Cache-Control', pathname.startsWith('/_next/static/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+    c.header(
+      'Cache-Control',
+      pathname.startsWith('/_next/static/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+    );
     if (type.startsWith('text/html')) c.header('Content-Security-Policy', WEB_CSP);
     if (c.req.method === 'HEAD') return c.body(null, status);
     const stream = Readable.toWeb(createReadStream(found.path)) as ReadableStream<Uint8Array>;

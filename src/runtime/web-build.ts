@@ -12,7 +12,15 @@ const defaultOut = join(projectRoot, 'web', 'out');
 const STAMP = '.engify-build';
 
 /** What the static web app is built from: its own sources plus the shared code and content it reads. */
-const INPUTS = ['web', 'content', 'src/lib', 'src/features', 'src/adapters/fs', 'src/ports', 'package-lock.json'];
+const INPUTS = [
+  'web',
+  'content',
+  'src/lib',
+  'src/features',
+  'src/adapters/fs',
+  'src/ports',
+  'package-lock.json',
+];
 const SKIP = new Set(['out', '.next', 'node_modules', 'next-env.d.ts', 'tsconfig.tsbuildinfo']);
 
 async function listFiles(path: string): Promise<string[]> {
@@ -32,7 +40,11 @@ export async function webSourceHash(): Promise<string> {
   const files = (await Promise.all(INPUTS.map((p) => listFiles(join(projectRoot, p))))).flat().sort();
   const hash = createHash('sha256');
   for (const file of files) {
-    hash.update(relative(projectRoot, file)).update('\0').update(await readFile(file)).update('\0');
+    hash
+      .update(relative(projectRoot, file))
+      .update('\0')
+      .update(await readFile(file))
+      .update('\0');
   }
   return hash.digest('hex');
 }

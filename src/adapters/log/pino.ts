@@ -8,7 +8,14 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       level,
       base: { service: 'engify' },
       redact: {
-        paths: ['*.password', '*.apiKey', '*.authorization', '*.cookie', 'headers.authorization', 'headers.cookie'],
+        paths: [
+          '*.password',
+          '*.apiKey',
+          '*.authorization',
+          '*.cookie',
+          'headers.authorization',
+          'headers.cookie',
+        ],
         censor: '[redacted]',
       },
       serializers: { err: pino.stdSerializers.err },

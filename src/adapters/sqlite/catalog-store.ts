@@ -60,7 +60,11 @@ function decodeCursor(raw: string, keyType: 'string' | 'number'): Cursor {
  * results appear while typing. Returns null when the text has no searchable words.
  */
 export function toFtsQuery(text: string): string | null {
-  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu)?.slice(0, 16) ?? [];
+  const words =
+    text
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu)
+      ?.slice(0, 16) ?? [];
   if (words.length === 0) return null;
   return words.map((w, i) => `"${w}"${i === words.length - 1 ? '*' : ''}`).join(' ');
 }
@@ -104,7 +108,9 @@ export class SqliteCatalogStore implements CatalogStore {
       prompts: { inserted: 0, updated: 0, deleted: 0, skipped: [] },
       patterns: { inserted: 0, updated: 0, deleted: 0 },
     };
-    const stored = this.db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'builtin_hash'").get();
+    const stored = this.db
+      .prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'builtin_hash'")
+      .get();
     if (stored?.value === catalogHash) return { ...report, unchanged: true };
 
     const db = this.db;

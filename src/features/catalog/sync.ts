@@ -15,7 +15,10 @@ export async function syncBuiltinContent(
   const catalog = validateCatalog(await source.read());
   const report = await store.syncBuiltins(catalog);
   if (report.unchanged) {
-    logger.info({ prompts: catalog.prompts.length, patterns: catalog.patterns.length }, 'built-in content up to date');
+    logger.info(
+      { prompts: catalog.prompts.length, patterns: catalog.patterns.length },
+      'built-in content up to date',
+    );
   } else {
     logger.info({ ...report }, 'built-in content synced');
   }

@@ -20,7 +20,9 @@ const getPattern = createRoute({
   path: '/patterns/{id}',
   tags: ['Patterns'],
   summary: 'Get a pattern and the prompts that use it',
-  request: { params: z.object({ id: Slug.openapi({ param: { name: 'id', in: 'path' }, example: 'few-shot' }) }) },
+  request: {
+    params: z.object({ id: Slug.openapi({ param: { name: 'id', in: 'path' }, example: 'few-shot' }) }),
+  },
   responses: {
     200: { description: 'The pattern', content: { 'application/json': { schema: PatternDetail } } },
     ...errorResponses,

@@ -5,8 +5,13 @@ import { Slug } from '../patterns/schema.js';
 import { Facets, Prompt, PromptListQuery, PromptPage, RenderRequest, RenderResponse } from './schema.js';
 import type { PromptService } from './service.js';
 
-const SlugParam = z.object({ slug: Slug.openapi({ param: { name: 'slug', in: 'path' }, example: 'review-pull-request' }) });
-const json = <T>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const SlugParam = z.object({
+  slug: Slug.openapi({ param: { name: 'slug', in: 'path' }, example: 'review-pull-request' }),
+});
+const json = <T>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
 
 const listPrompts = createRoute({
   method: 'get',

@@ -17,7 +17,10 @@ export class PromptService {
       return await this.store.listPrompts(query);
     } catch (err) {
       if (err instanceof InvalidCursorError) {
-        throw AppError.badRequest('invalid_cursor', 'cursor is not valid for this query; start again without it');
+        throw AppError.badRequest(
+          'invalid_cursor',
+          'cursor is not valid for this query; start again without it',
+        );
       }
       throw err;
     }

@@ -81,7 +81,13 @@ function fieldsTable(schema: SchemaObject | undefined, doc: OpenApiDocument) {
   if (!resolved?.properties) return html`<p class="type"><code>${typeName(schema, doc)}</code></p>`;
   const required = new Set(resolved.required ?? []);
   return html`<table>
-    <thead><tr><th>Field</th><th>Type</th><th>Notes</th></tr></thead>
+    <thead>
+      <tr>
+        <th>Field</th>
+        <th>Type</th>
+        <th>Notes</th>
+      </tr>
+    </thead>
     <tbody>
       ${Object.entries(resolved.properties).map(
         ([name, prop]) =>
@@ -102,24 +108,40 @@ function operationBlock(method: string, path: string, op: Operation, doc: OpenAp
     <h3><span class="method ${method}">${method.toUpperCase()}</span> <code>${path}</code></h3>
     ${op.summary ? html`<p class="summary">${op.summary}</p>` : ''}
     ${op.description ? html`<p>${op.description}</p>` : ''}
-    ${op.parameters?.length
-      ? html`<h4>Parameters</h4>
-          <table>
-            <thead><tr><th>Name</th><th>In</th><th>Type</th><th>Notes</th></tr></thead>
-            <tbody>
-              ${op.parameters.map(
-                (p) =>
-                  html`<tr>
-                    <td><code>${p.name}</code>${p.required ? html` <span class="req">required</span>` : ''}</td>
-                    <td>${p.in}</td>
-                    <td><code>${typeName(p.schema, doc)}</code></td>
-                    <td>${p.description ?? p.schema?.description ?? ''} ${constraints(p.schema)}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`
-      : ''}
-    ${body ? html`<h4>Request body <code>application/json</code></h4>${fieldsTable(body, doc)}` : ''}
+    ${
+      op.parameters?.length
+        ? html`<h4>Parameters</h4>
+            <table>
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>In</th>
+                  <th>Type</th>
+                  <th>Notes</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${op.parameters.map(
+                  (p) =>
+                    html`<tr>
+                      <td>
+                        <code>${p.name}</code>${p.required ? html` <span class="req">required</span>` : ''}
+                      </td>
+                      <td>${p.in}</td>
+                      <td><code>${typeName(p.schema, doc)}</code></td>
+                      <td>${p.description ?? p.schema?.description ?? ''} ${constraints(p.schema)}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>`
+        : ''
+    }
+    ${
+      body
+        ? html`<h4>Request body <code>application/json</code></h4>
+            ${fieldsTable(body, doc)}`
+        : ''
+    }
     <h4>Responses</h4>
     <ul class="responses">
       ${Object.entries(op.responses ?? {}).map(([status, response]) => {
@@ -182,24 +204,29 @@ export function renderApiReference(document: unknown): HtmlEscapedString | Promi
           <nav aria-label="Operations">
             <a href="/"><strong>Engify</strong></a>
             ${tags.map(
-              (tag) => html`<h2>${tag}</h2>
-                ${operations
-                  .filter((o) => o.tag === tag)
-                  .map(
-                    (o) =>
-                      html`<a href="#${`${o.method}-${o.path}`.replace(/[^a-z0-9]+/gi, '-')}"
-                        ><code>${o.method.toUpperCase()}</code> ${o.path}</a
-                      >`,
-                  )}`,
+              (tag) =>
+                html`<h2>${tag}</h2>
+                  ${operations
+                    .filter((o) => o.tag === tag)
+                    .map(
+                      (o) =>
+                        html`<a href="#${`${o.method}-${o.path}`.replace(/[^a-z0-9]+/gi, '-')}"
+                          ><code>${o.method.toUpperCase()}</code> ${o.path}</a
+                        >`,
+                    )}`,
             )}
           </nav>
           <main>
             <h1>${doc.info.title} <small>v${doc.info.version}</small></h1>
             <p>${doc.info.description ?? ''}</p>
-            <p>Base URL <code>${base}</code> · machine-readable: <a href="${base}/openapi.json">openapi.json</a></p>
+            <p>
+              Base URL <code>${base}</code> · machine-readable:
+              <a href="${base}/openapi.json">openapi.json</a>
+            </p>
             ${tags.map(
-              (tag) => html`<h2>${tag}</h2>
-                ${operations.filter((o) => o.tag === tag).map((o) => operationBlock(o.method, o.path, o.op, doc))}`,
+              (tag) =>
+                html`<h2>${tag}</h2>
+                  ${operations.filter((o) => o.tag === tag).map((o) => operationBlock(o.method, o.path, o.op, doc))}`,
             )}
           </main>
         </div>

@@ -38,7 +38,10 @@ const openapiDocument = createRoute({
   tags: ['System'],
   summary: 'This API as an OpenAPI 3.1 document',
   responses: {
-    200: { description: 'OpenAPI 3.1', content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } },
+    200: {
+      description: 'OpenAPI 3.1',
+      content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } },
+    },
   },
 });
 
@@ -79,6 +82,8 @@ export function systemRoutes(app: OpenAPIHono<AppEnv>, info: SystemInfo, store: 
     });
 
   let cached: ReturnType<typeof document> | undefined;
-  app.openapi(openapiDocument, (c) => c.json((cached ??= document()) as unknown as Record<string, unknown>, 200));
+  app.openapi(openapiDocument, (c) =>
+    c.json((cached ??= document()) as unknown as Record<string, unknown>, 200),
+  );
   app.openapi(apiReference, (c) => c.html(renderApiReference((cached ??= document())), 200));
 }

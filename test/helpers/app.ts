@@ -1,0 +1,40 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger } from '../../src/adapters/log/pino.js';
+import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createServices, type Services } from '../../src/services.js';
+
+export const FIXTURE_CONTENT = 'test/fixtures/content';
+
+export interface TestApp {
+  app: ReturnType<typeof createApp>;
+  services: Services;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/** A real app on a fresh SQLite file in a temp directory. */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'engify-test-'));
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test', ...env });
+  const services = await createServices(config, createLogger('silent'));
+  return {
+    app: createApp(services),
+    services,
+    dataDir,
+    close: async () => {
+      await services.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function postJson(app: TestApp['app'], path: string, body: unknown): Promise<Response> | Response {
+  return app.request(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
