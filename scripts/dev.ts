@@ -14,10 +14,14 @@ const children: ChildProcess[] = [
     stdio: 'inherit',
     env: { ...process.env, PORT: String(apiPort), ENGIFY_SKIP_WEB_BUILD: '1' },
   }),
-  spawn(process.execPath, [require.resolve('next/dist/bin/next'), 'dev', 'web', '-p', String(webPort), '-H', config.host], {
-    stdio: 'inherit',
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ENGIFY_API_URL: `http://127.0.0.1:${apiPort}` },
-  }),
+  spawn(
+    process.execPath,
+    [require.resolve('next/dist/bin/next'), 'dev', 'web', '-p', String(webPort), '-H', config.host],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ENGIFY_API_URL: `http://127.0.0.1:${apiPort}` },
+    },
+  ),
 ];
 console.log(`Engify dev: web http://localhost:${webPort} (API on :${apiPort}, proxied at /api)`);
 

@@ -76,7 +76,12 @@ export const PromptListQuery = z.object({
   pattern: Slug.optional(),
   tag: TaxonomyId.optional(),
   difficulty: Difficulty.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: z.coerce
+    .number({ error: 'must be a whole number from 1 to 100' })
+    .int({ error: 'must be a whole number from 1 to 100' })
+    .min(1, { error: 'must be at least 1' })
+    .max(100, { error: 'must be at most 100' })
+    .default(20),
   cursor: z.string().max(500).optional().openapi({ description: 'nextCursor from the previous page' }),
 });
 

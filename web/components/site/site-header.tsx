@@ -1,0 +1,40 @@
+import Link from 'next/link';
+import { ArrowUpRight } from 'lucide-react';
+import { HeaderSearch } from './header-search';
+import { LogoMark } from './logo';
+import { NavLink } from './nav-link';
+import { ThemeToggle } from './theme-toggle';
+
+export function SiteHeader() {
+  return (
+    <header className="sticky top-0 z-40 border-b bg-background/85 backdrop-blur supports-[backdrop-filter]:bg-background/70">
+      <div className="mx-auto flex h-14 max-w-6xl items-center gap-2 px-4 sm:gap-4 sm:px-6">
+        <Link
+          href="/"
+          className="flex items-center gap-2 rounded-md font-semibold tracking-tight"
+          aria-label="Engify home"
+        >
+          <LogoMark className="size-7" />
+          <span className="hidden text-[15px] min-[400px]:inline">Engify</span>
+        </Link>
+        <nav aria-label="Main" className="flex items-center">
+          <NavLink href="/library" match={['/library', '/prompts']}>
+            Library
+          </NavLink>
+          <NavLink href="/patterns">Patterns</NavLink>
+          <a
+            href="/api/docs"
+            className="inline-flex items-center gap-0.5 rounded-md px-2 py-1.5 text-sm font-medium text-muted-foreground transition-colors hover:text-foreground sm:px-3"
+          >
+            API docs
+            <ArrowUpRight className="hidden size-3.5 sm:inline" aria-hidden="true" />
+          </a>
+        </nav>
+        <div className="ml-auto flex items-center gap-2">
+          <HeaderSearch />
+          <ThemeToggle />
+        </div>
+      </div>
+    </header>
+  );
+}
