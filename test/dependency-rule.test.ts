@@ -10,7 +10,9 @@ describe('dependency rule', () => {
   };
 
   it('forbids features from importing adapters, runtimes or the composition root', async () => {
-    expect(await lint('src/features/prompts/x.ts', "import '../../adapters/sqlite/database.js';")).toHaveLength(1);
+    expect(
+      await lint('src/features/prompts/x.ts', "import '../../adapters/sqlite/database.js';"),
+    ).toHaveLength(1);
     expect(await lint('src/features/prompts/x.ts', "import '../../runtime/server.js';")).toHaveLength(1);
     expect(await lint('src/features/prompts/x.ts', "import '../../services.js';")).toHaveLength(1);
   });

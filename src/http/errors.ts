@@ -15,7 +15,7 @@ export function errorBody(
 }
 
 function respond(c: Context<AppEnv>, err: AppError): Response {
-  return c.json(errorBody(c, err.code, err.message, err.details), err.status);
+  return c.json(errorBody(c, err.code, err.message, err.details), err.status, err.headers);
 }
 
 /** Summarises zod issues as "field: problem" so a client sees every field it got wrong. */

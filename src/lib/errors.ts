@@ -12,6 +12,15 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'not_ready'
+  | 'rate_limited'
+  | 'unauthenticated'
+  | 'invalid_credentials'
+  | 'invalid_api_key'
+  | 'forbidden'
+  | 'csrf_rejected'
+  | 'email_taken'
+  | 'account_locked'
+  | 'conflict'
   | 'internal_error';
 
 /** The one error type features throw; the app turns it into `{error:{code,message,requestId}}`. */
@@ -21,6 +30,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: Record<string, unknown>,
+    /** Extra response headers, e.g. Retry-After or WWW-Authenticate. */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = 'AppError';

@@ -26,7 +26,9 @@ describe('template', () => {
 
   it('leaves braces that are not variables untouched', () => {
     const source = 'Jinja: {{ user.name }} / Go: {{.Name}} / {{Upper}} / {{value}}';
-    expect(renderTemplate(source, { value: 'v' })).toBe('Jinja: {{ user.name }} / Go: {{.Name}} / {{Upper}} / v');
+    expect(renderTemplate(source, { value: 'v' })).toBe(
+      'Jinja: {{ user.name }} / Go: {{.Name}} / {{Upper}} / v',
+    );
   });
 
   it('does not interpret template syntax inside values', () => {

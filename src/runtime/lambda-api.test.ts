@@ -59,7 +59,10 @@ describe('lambda-api handler', () => {
   });
 
   it('passes query strings and bodies through, and maps errors', async () => {
-    const list = (await handler(httpApiEvent('GET', '/api/prompts', { query: 'category=debugging' }), context)) as {
+    const list = (await handler(
+      httpApiEvent('GET', '/api/prompts', { query: 'category=debugging' }),
+      context,
+    )) as {
       statusCode: number;
       body: string;
     };

@@ -66,7 +66,9 @@ describe('GET /api/prompts', () => {
 
 describe('GET /api/prompts/:slug', () => {
   it('returns the full prompt', async () => {
-    const body = await json<{ slug: string; template: string; variables: unknown[] }>(get('/api/prompts/review-diff'));
+    const body = await json<{ slug: string; template: string; variables: unknown[] }>(
+      get('/api/prompts/review-diff'),
+    );
     expect(body.slug).toBe('review-diff');
     expect(body.template).toContain('{{diff}}');
     expect(body.variables).toHaveLength(3);
@@ -101,7 +103,9 @@ describe('POST /api/prompts/:slug/render', () => {
   it('names every missing required variable', async () => {
     const res = await postJson(t.app, '/api/prompts/review-diff/render', { variables: { focus: 'x' } });
     expect(res.status).toBe(400);
-    const body = await json<{ error: { code: string; message: string; details: { missing: string[] } } }>(res);
+    const body = await json<{ error: { code: string; message: string; details: { missing: string[] } } }>(
+      res,
+    );
     expect(body.error.code).toBe('missing_variables');
     expect(body.error.details.missing).toEqual(['language', 'diff']);
     expect(body.error.message).toContain('language, diff');

@@ -82,10 +82,13 @@ export function catalogStoreContract(name: string, open: () => Promise<StoreHarn
 
       it('updates and removes patterns', async () => {
         const next = clone(content);
-        next.patterns.find((p) => p.id === 'checklist')!.summary = 'A brand new summary for the checklist pattern.';
+        next.patterns.find((p) => p.id === 'checklist')!.summary =
+          'A brand new summary for the checklist pattern.';
         const report = await store.syncBuiltins(next);
         expect(report.patterns.updated).toBe(1);
-        expect((await store.getPattern('checklist'))?.summary).toBe('A brand new summary for the checklist pattern.');
+        expect((await store.getPattern('checklist'))?.summary).toBe(
+          'A brand new summary for the checklist pattern.',
+        );
       });
     });
 
@@ -105,7 +108,9 @@ export function catalogStoreContract(name: string, open: () => Promise<StoreHarn
       it('returns the full pattern and counts its prompts', async () => {
         expect(await store.getPattern('persona')).toEqual(content.patterns.find((p) => p.id === 'persona'));
         const persona = (await store.listPatterns()).find((p) => p.id === 'persona');
-        expect(persona?.promptCount).toBe(content.prompts.filter((p) => p.patterns.includes('persona')).length);
+        expect(persona?.promptCount).toBe(
+          content.prompts.filter((p) => p.patterns.includes('persona')).length,
+        );
       });
     });
 
@@ -113,15 +118,23 @@ export function catalogStoreContract(name: string, open: () => Promise<StoreHarn
       it('filters by role, category, pattern, tag and difficulty, combined', async () => {
         const slugs = async (query: Parameters<CatalogStore['listPrompts']>[0]) =>
           (await store.listPrompts(query)).items.map((p) => p.slug).sort();
-        expect(await slugs({ role: 'devops-sre', limit: 50 })).toEqual(['explain-stack-trace', 'review-migration']);
-        expect(await slugs({ category: 'debugging', limit: 50 })).toEqual(['explain-stack-trace', 'flaky-test']);
+        expect(await slugs({ role: 'devops-sre', limit: 50 })).toEqual([
+          'explain-stack-trace',
+          'review-migration',
+        ]);
+        expect(await slugs({ category: 'debugging', limit: 50 })).toEqual([
+          'explain-stack-trace',
+          'flaky-test',
+        ]);
         expect(await slugs({ pattern: 'persona', limit: 50 })).toEqual(['review-diff', 'review-migration']);
         expect(await slugs({ tag: 'review', limit: 50 })).toEqual(['review-diff', 'review-migration']);
         expect(await slugs({ difficulty: 'advanced', limit: 50 })).toEqual(['review-migration']);
-        expect(await slugs({ role: 'devops-sre', category: 'code-review', limit: 50 })).toEqual(['review-migration']);
-        expect(await slugs({ role: 'devops-sre', difficulty: 'beginner', pattern: 'persona', limit: 50 })).toEqual(
-          [],
-        );
+        expect(await slugs({ role: 'devops-sre', category: 'code-review', limit: 50 })).toEqual([
+          'review-migration',
+        ]);
+        expect(
+          await slugs({ role: 'devops-sre', difficulty: 'beginner', pattern: 'persona', limit: 50 }),
+        ).toEqual([]);
       });
 
       it('ranks full-text matches, title matches first', async () => {
@@ -133,8 +146,12 @@ export function catalogStoreContract(name: string, open: () => Promise<StoreHarn
       });
 
       it('matches descriptions, tags and templates, with stemming and prefixes', async () => {
-        expect((await store.listPrompts({ q: 'rollbacks', limit: 10 })).items[0]?.slug).toBe('review-migration');
-        expect((await store.listPrompts({ q: 'postgres', limit: 10 })).items[0]?.slug).toBe('review-migration');
+        expect((await store.listPrompts({ q: 'rollbacks', limit: 10 })).items[0]?.slug).toBe(
+          'review-migration',
+        );
+        expect((await store.listPrompts({ q: 'postgres', limit: 10 })).items[0]?.slug).toBe(
+          'review-migration',
+        );
         expect((await store.listPrompts({ q: 'concurrency', limit: 10 })).items[0]?.slug).toBe('review-diff');
         expect((await store.listPrompts({ q: 'flak', limit: 10 })).items[0]?.slug).toBe('flaky-test');
       });

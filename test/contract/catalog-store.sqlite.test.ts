@@ -36,7 +36,9 @@ describe('SQLite adapter specifics', () => {
     expect(applied).toEqual(migrations.map((m) => ({ version: m.version })));
     db.close();
     const again = openDatabase(file);
-    expect(again.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: migrations.length });
+    expect(again.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({
+      n: migrations.length,
+    });
     again.close();
     await cleanup();
   });
@@ -56,7 +58,11 @@ describe('SQLite adapter specifics', () => {
     insertUser.run('my-own-prompt', 'My own prompt');
     // A release that ships a built-in with a slug the user already has, and drops another built-in.
     const next = structuredClone(content);
-    next.prompts.push({ ...structuredClone(next.prompts[0]!), slug: 'my-own-prompt', title: 'Built-in clash' });
+    next.prompts.push({
+      ...structuredClone(next.prompts[0]!),
+      slug: 'my-own-prompt',
+      title: 'Built-in clash',
+    });
     next.prompts = next.prompts.filter((p) => p.slug !== 'flaky-test');
     const report = await store.syncBuiltins(next);
     expect(report.prompts.skipped).toEqual(['my-own-prompt']);

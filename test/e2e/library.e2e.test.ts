@@ -45,7 +45,10 @@ describe.skipIf(!hasChromium)('library in a real browser', () => {
     await page.waitForURL(/[?&]q=code(\+|%20)review/);
 
     // The first result is a code-review prompt (ranked by the API's full-text search).
-    const results = page.locator('main').getByRole('link').filter({ hasText: /review/i });
+    const results = page
+      .locator('main')
+      .getByRole('link')
+      .filter({ hasText: /review/i });
     await expect.poll(() => results.count()).toBeGreaterThan(0);
 
     // Filter by role: the choice lands in the URL and narrows the results.
@@ -55,7 +58,9 @@ describe.skipIf(!hasChromium)('library in a real browser', () => {
 
     // Reloading the URL restores the same state.
     await page.reload();
-    await expect.poll(() => page.getByRole('searchbox', { name: 'Search prompts' }).inputValue()).toBe('code review');
+    await expect
+      .poll(() => page.getByRole('searchbox', { name: 'Search prompts' }).inputValue())
+      .toBe('code review');
     await expect.poll(() => page.getByRole('combobox', { name: 'Role' }).inputValue()).toBe('engineer');
 
     // Open the first result.
@@ -77,7 +82,10 @@ describe.skipIf(!hasChromium)('library in a real browser', () => {
     for (const variable of prompt.variables.filter((v) => v.required)) {
       values[variable.name] = `value-for-${variable.name}-${Date.now()}`;
       const label = variable.name.replace(/_/g, ' ');
-      await page.getByLabel(new RegExp(`^${label}`, 'i')).first().fill(values[variable.name]!);
+      await page
+        .getByLabel(new RegExp(`^${label}`, 'i'))
+        .first()
+        .fill(values[variable.name]!);
     }
     const preview = page.getByRole('region', { name: 'Rendered prompt' });
     for (const value of Object.values(values)) {
@@ -106,7 +114,10 @@ describe.skipIf(!hasChromium)('library in a real browser', () => {
 
   it('shows patterns and links them to their prompts', async () => {
     await page.goto(`${server.url}/patterns`);
-    await page.getByRole('link', { name: /Few-Shot/i }).first().click();
+    await page
+      .getByRole('link', { name: /Few-Shot/i })
+      .first()
+      .click();
     await page.waitForURL(/\/patterns\/few-shot/);
     const promptLinks = page.locator('a[href^="/prompts/"]');
     await expect.poll(() => promptLinks.count()).toBeGreaterThan(0);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Pattern, PatternSummary, Difficulty } from '../../features/patterns/schema.js';
 import type { Prompt, PromptContent } from '../../features/prompts/schema.js';
 import {
@@ -10,6 +10,7 @@ import {
   type PromptQuery,
   type PromptSummary,
   type SyncReport,
+  type UserPromptInput,
 } from '../../ports/catalog-store.js';
 import type { Db } from './database.js';
 
@@ -29,13 +30,39 @@ interface PromptRow {
   content_hash: string;
   created_at: string;
   updated_at: string;
+  owner_id: string | null;
+  visibility: 'public' | 'private';
+  rating_avg: number | null;
+  rating_count: number;
 }
 
 type Cursor = { k: string | number; s: string };
 
 const DIFFICULTIES: Difficulty[] = ['beginner', 'intermediate', 'advanced'];
-const SUMMARY_COLUMNS =
-  'p.id, p.slug, p.source, p.title, p.description, p.category, p.difficulty, p.roles, p.tags, p.patterns';
+const RATING_COLUMNS = `(SELECT round(avg(r.stars), 2) FROM ratings r WHERE r.prompt_id = p.id) AS rating_avg,
+  (SELECT count(*) FROM ratings r WHERE r.prompt_id = p.id) AS rating_count`;
+const SUMMARY_COLUMNS = `p.id, p.slug, p.source, p.title, p.description, p.category, p.difficulty, p.roles, p.tags,
+  p.patterns, p.visibility, p.owner_id, ${RATING_COLUMNS}`;
+/** Built-in and public prompts, plus the viewer's own (bind the viewer id, or '' for anonymous). */
+const VISIBLE = "(p.source = 'builtin' OR p.visibility = 'public' OR p.owner_id = ?)";
+const PUBLIC = "(p.source = 'builtin' OR p.visibility = 'public')";
+
+/** `Review my PR!` → `review-my-pr-k3x9q2`: readable, and never clashes with a built-in. */
+function userSlug(title: string): string {
+  const base = title
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/, '');
+  const suffix = randomBytes(6)
+    .toString('base64url')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, 'x')
+    .slice(0, 6);
+  return `${base || 'prompt'}-${suffix}`;
+}
 
 function hashOf(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('base64url');
@@ -80,6 +107,8 @@ function toSummary(row: PromptRow): PromptSummary {
     tags: JSON.parse(row.tags) as string[],
     difficulty: row.difficulty,
     source: row.source,
+    visibility: row.visibility,
+    rating: { average: row.rating_avg, count: row.rating_count },
   };
 }
 
@@ -221,9 +250,13 @@ export class SqliteCatalogStore implements CatalogStore {
     existingId: number | undefined,
     timestamp: string,
     labels: string,
-  ): void {
+    owner: { ownerId: string; visibility: 'public' | 'private' } | null = null,
+  ): number {
     const db = this.db;
     const columns = {
+      source: owner ? 'user' : 'builtin',
+      ownerId: owner?.ownerId ?? null,
+      visibility: owner?.visibility ?? 'public',
       slug: prompt.slug,
       title: prompt.title,
       description: prompt.description,
@@ -242,17 +275,17 @@ export class SqliteCatalogStore implements CatalogStore {
       id = Number(
         db
           .prepare(
-            `INSERT INTO prompts (slug, source, title, description, category, difficulty, roles, tags,
-               patterns, variables, template, content_hash, created_at, updated_at)
-             VALUES (@slug, 'builtin', @title, @description, @category, @difficulty, @roles, @tags,
-               @patterns, @variables, @template, @hash, @timestamp, @timestamp)`,
+            `INSERT INTO prompts (slug, source, owner_id, visibility, title, description, category, difficulty,
+               roles, tags, patterns, variables, template, content_hash, created_at, updated_at)
+             VALUES (@slug, @source, @ownerId, @visibility, @title, @description, @category, @difficulty,
+               @roles, @tags, @patterns, @variables, @template, @hash, @timestamp, @timestamp)`,
           )
           .run(columns).lastInsertRowid,
       );
     } else {
       id = existingId;
       db.prepare(
-        `UPDATE prompts SET title = @title, description = @description, category = @category,
+        `UPDATE prompts SET visibility = @visibility, title = @title, description = @description, category = @category,
            difficulty = @difficulty, roles = @roles, tags = @tags, patterns = @patterns,
            variables = @variables, template = @template, content_hash = @hash, updated_at = @timestamp
          WHERE id = @id`,
@@ -271,6 +304,121 @@ export class SqliteCatalogStore implements CatalogStore {
     db.prepare(
       'INSERT INTO prompts_fts (rowid, title, description, tags, labels, template) VALUES (?, ?, ?, ?, ?, ?)',
     ).run(id, prompt.title, prompt.description, prompt.tags.join(' '), labels, prompt.template);
+    return id;
+  }
+
+  /** Search labels for a prompt from the stored taxonomy and pattern names. */
+  private storedLabels(prompt: PromptContent): string {
+    const name = this.db.prepare<[string, string], { label: string }>(
+      'SELECT label FROM taxonomy WHERE kind = ? AND id = ?',
+    );
+    const pattern = this.db.prepare<[string], { name: string }>('SELECT name FROM patterns WHERE id = ?');
+    return [
+      name.get('category', prompt.category)?.label,
+      ...prompt.roles.map((r) => name.get('role', r)?.label),
+      ...prompt.patterns.map((id) => pattern.get(id)?.name),
+    ]
+      .filter(Boolean)
+      .join(' | ');
+  }
+
+  async createUserPrompt(ownerId: string, input: UserPromptInput): Promise<Prompt> {
+    const { visibility, ...content } = input;
+    const prompt: PromptContent = { ...content, slug: userSlug(input.title) };
+    const at = this.now().toISOString();
+    this.db.transaction(() =>
+      this.writePrompt(prompt, hashOf(prompt), undefined, at, this.storedLabels(prompt), {
+        ownerId,
+        visibility,
+      }),
+    )();
+    return (await this.getPrompt(prompt.slug, ownerId))!;
+  }
+
+  async updateUserPrompt(ownerId: string, slug: string, input: UserPromptInput): Promise<Prompt | null> {
+    const row = this.db
+      .prepare<[string, string], { id: number }>(
+        "SELECT id FROM prompts WHERE slug = ? AND owner_id = ? AND source = 'user'",
+      )
+      .get(slug, ownerId);
+    if (!row) return null;
+    const { visibility, ...content } = input;
+    const prompt: PromptContent = { ...content, slug };
+    const at = this.now().toISOString();
+    this.db.transaction(() =>
+      this.writePrompt(prompt, hashOf(prompt), row.id, at, this.storedLabels(prompt), {
+        ownerId,
+        visibility,
+      }),
+    )();
+    return this.getPrompt(slug, ownerId);
+  }
+
+  async deleteUserPrompt(ownerId: string, slug: string): Promise<boolean> {
+    const row = this.db
+      .prepare<[string, string], { id: number }>(
+        "SELECT id FROM prompts WHERE slug = ? AND owner_id = ? AND source = 'user'",
+      )
+      .get(slug, ownerId);
+    if (!row) return false;
+    this.db.transaction(() => this.deletePrompt(row.id))();
+    return true;
+  }
+
+  private visibleId(slug: string, viewerId: string): number | null {
+    return (
+      this.db
+        .prepare<[string, string], { id: number }>(
+          `SELECT p.id FROM prompts p WHERE p.slug = ? AND ${VISIBLE}`,
+        )
+        .get(slug, viewerId)?.id ?? null
+    );
+  }
+
+  async setFavorite(userId: string, slug: string, favorite: boolean): Promise<boolean> {
+    const id = this.visibleId(slug, userId);
+    if (id === null) return false;
+    if (favorite) {
+      this.db
+        .prepare('INSERT OR IGNORE INTO favorites (user_id, prompt_id, created_at) VALUES (?, ?, ?)')
+        .run(userId, id, this.now().toISOString());
+    } else {
+      this.db.prepare('DELETE FROM favorites WHERE user_id = ? AND prompt_id = ?').run(userId, id);
+    }
+    return true;
+  }
+
+  async setRating(userId: string, slug: string, stars: number): Promise<Prompt['rating'] | null> {
+    const id = this.visibleId(slug, userId);
+    if (id === null) return null;
+    this.db
+      .prepare(
+        `INSERT INTO ratings (user_id, prompt_id, stars, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (user_id, prompt_id) DO UPDATE SET stars = excluded.stars, updated_at = excluded.updated_at`,
+      )
+      .run(userId, id, stars, this.now().toISOString());
+    const row = this.db
+      .prepare<[number], { average: number | null; count: number }>(
+        'SELECT round(avg(stars), 2) AS average, count(*) AS count FROM ratings WHERE prompt_id = ?',
+      )
+      .get(id)!;
+    return row;
+  }
+
+  async taxonomyIds(): Promise<{ roles: string[]; categories: string[]; patterns: string[] }> {
+    const ids = (kind: string) =>
+      this.db
+        .prepare<[string], { id: string }>('SELECT id FROM taxonomy WHERE kind = ? ORDER BY position')
+        .all(kind)
+        .map((r) => r.id);
+    return {
+      roles: ids('role'),
+      categories: ids('category'),
+      patterns: this.db
+        .prepare<[], { id: string }>('SELECT id FROM patterns ORDER BY position')
+        .all()
+        .map((r) => r.id),
+    };
   }
 
   private deletePrompt(id: number): void {
@@ -279,8 +427,16 @@ export class SqliteCatalogStore implements CatalogStore {
   }
 
   async listPrompts(query: PromptQuery): Promise<PromptPage> {
-    const where: string[] = [];
-    const params: (string | number)[] = [];
+    const where: string[] = [VISIBLE];
+    const params: (string | number)[] = [query.viewerId ?? ''];
+    if (query.ownerId) {
+      where.push("p.owner_id = ? AND p.source = 'user'");
+      params.push(query.ownerId);
+    }
+    if (query.favoritesOf) {
+      where.push('EXISTS (SELECT 1 FROM favorites f WHERE f.prompt_id = p.id AND f.user_id = ?)');
+      params.push(query.favoritesOf);
+    }
     if (query.category) {
       where.push('p.category = ?');
       params.push(query.category);
@@ -341,16 +497,39 @@ export class SqliteCatalogStore implements CatalogStore {
     };
   }
 
-  async getPrompt(slug: string): Promise<Prompt | null> {
-    const row = this.db.prepare<[string], PromptRow>('SELECT * FROM prompts WHERE slug = ?').get(slug);
-    return row ? toPrompt(row) : null;
+  async getPrompt(slug: string, viewerId: string | null = null): Promise<Prompt | null> {
+    const row = this.db
+      .prepare<[string, string], PromptRow>(
+        `SELECT p.*, ${RATING_COLUMNS} FROM prompts p WHERE p.slug = ? AND ${VISIBLE}`,
+      )
+      .get(slug, viewerId ?? '');
+    if (!row) return null;
+    const prompt = toPrompt(row);
+    if (!viewerId) return prompt;
+    const favorite = this.db
+      .prepare('SELECT 1 FROM favorites WHERE user_id = ? AND prompt_id = ?')
+      .get(viewerId, row.id);
+    const rating = this.db
+      .prepare<[string, number], { stars: number }>(
+        'SELECT stars FROM ratings WHERE user_id = ? AND prompt_id = ?',
+      )
+      .get(viewerId, row.id);
+    return {
+      ...prompt,
+      viewer: {
+        owner: row.owner_id === viewerId,
+        favorite: favorite !== undefined,
+        rating: rating?.stars ?? null,
+      },
+    };
   }
 
   async listPatterns(): Promise<PatternSummary[]> {
     return this.db
       .prepare<[], PatternSummary>(
         `SELECT pt.id, pt.name, pt.category, pt.level, pt.summary,
-           (SELECT count(*) FROM prompt_patterns pp WHERE pp.pattern_id = pt.id) AS promptCount
+           (SELECT count(*) FROM prompt_patterns pp JOIN prompts p ON p.id = pp.prompt_id
+             WHERE pp.pattern_id = pt.id AND ${PUBLIC}) AS promptCount
          FROM patterns pt ORDER BY pt.position, pt.id`,
       )
       .all();
@@ -371,24 +550,32 @@ export class SqliteCatalogStore implements CatalogStore {
     const difficultyCounts = new Map(
       this.db
         .prepare<[], { id: string; count: number }>(
-          'SELECT difficulty AS id, count(*) AS count FROM prompts GROUP BY difficulty',
+          `SELECT p.difficulty AS id, count(*) AS count FROM prompts p WHERE ${PUBLIC} GROUP BY p.difficulty`,
         )
         .all()
         .map((r) => [r.id, r.count]),
     );
     return {
-      roles: taxonomyFacet('role', 'SELECT count(*) FROM prompt_roles x WHERE x.role = t.id'),
-      categories: taxonomyFacet('category', 'SELECT count(*) FROM prompts x WHERE x.category = t.id'),
+      roles: taxonomyFacet(
+        'role',
+        `SELECT count(*) FROM prompt_roles x JOIN prompts p ON p.id = x.prompt_id WHERE x.role = t.id AND ${PUBLIC}`,
+      ),
+      categories: taxonomyFacet(
+        'category',
+        `SELECT count(*) FROM prompts p WHERE p.category = t.id AND ${PUBLIC}`,
+      ),
       patterns: this.db
         .prepare<[], { id: string; label: string; count: number }>(
           `SELECT pt.id, pt.name AS label,
-             (SELECT count(*) FROM prompt_patterns x WHERE x.pattern_id = pt.id) AS count
+             (SELECT count(*) FROM prompt_patterns x JOIN prompts p ON p.id = x.prompt_id
+               WHERE x.pattern_id = pt.id AND ${PUBLIC}) AS count
            FROM patterns pt ORDER BY pt.position, pt.id`,
         )
         .all(),
       tags: this.db
         .prepare<[], { id: string; label: string; count: number }>(
-          'SELECT tag AS id, tag AS label, count(*) AS count FROM prompt_tags GROUP BY tag ORDER BY count DESC, tag',
+          `SELECT x.tag AS id, x.tag AS label, count(*) AS count FROM prompt_tags x JOIN prompts p ON p.id = x.prompt_id
+           WHERE ${PUBLIC} GROUP BY x.tag ORDER BY count DESC, x.tag`,
         )
         .all(),
       difficulties: DIFFICULTIES.map((id) => ({

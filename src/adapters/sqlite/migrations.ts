@@ -84,4 +84,73 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'accounts and user library data',
+    sql: `
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        name TEXT,
+        password_hash TEXT,
+        role TEXT NOT NULL CHECK (role IN ('user', 'admin')),
+        tier TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+
+      -- Only a SHA-256 of the session token is stored; the token lives in the user's cookie.
+      CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        user_agent TEXT,
+        ip TEXT
+      );
+      CREATE INDEX sessions_user ON sessions (user_id);
+
+      CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        prefix TEXT NOT NULL,
+        key_hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        last_used_at TEXT,
+        revoked_at TEXT
+      );
+      CREATE INDEX api_keys_user ON api_keys (user_id);
+
+      CREATE TABLE oauth_accounts (
+        provider TEXT NOT NULL,
+        provider_user_id TEXT NOT NULL,
+        user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (provider, provider_user_id)
+      );
+
+      ALTER TABLE prompts ADD COLUMN owner_id TEXT REFERENCES users (id) ON DELETE CASCADE;
+      ALTER TABLE prompts ADD COLUMN visibility TEXT NOT NULL DEFAULT 'public'
+        CHECK (visibility IN ('public', 'private'));
+      CREATE INDEX prompts_owner ON prompts (owner_id);
+
+      CREATE TABLE favorites (
+        user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        prompt_id INTEGER NOT NULL REFERENCES prompts (id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (user_id, prompt_id)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE ratings (
+        user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        prompt_id INTEGER NOT NULL REFERENCES prompts (id) ON DELETE CASCADE,
+        stars INTEGER NOT NULL CHECK (stars BETWEEN 1 AND 5),
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (user_id, prompt_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX ratings_prompt ON ratings (prompt_id);
+    `,
+  },
 ];

@@ -38,10 +38,20 @@ export const PromptContent = z
 export type PromptContent = z.infer<typeof PromptContent>;
 
 /** A prompt as the API returns it. */
+export const Rating = z
+  .object({ average: z.number().nullable(), count: z.number().int() })
+  .openapi('Rating', { description: 'Average stars (1-5, null when unrated) and number of ratings' });
+
 export const Prompt = PromptContent.extend({
   source: z.enum(['builtin', 'user']),
+  visibility: z.enum(['public', 'private']),
+  rating: Rating,
   createdAt: z.string(),
   updatedAt: z.string(),
+  viewer: z
+    .object({ owner: z.boolean(), favorite: z.boolean(), rating: z.number().int().nullable() })
+    .optional()
+    .openapi({ description: "The signed-in caller's relation to this prompt" }),
 }).openapi('Prompt');
 export type Prompt = z.infer<typeof Prompt>;
 
@@ -67,6 +77,7 @@ export const PromptSummary = Prompt.omit({
   template: true,
   createdAt: true,
   updatedAt: true,
+  viewer: true,
 }).openapi('PromptSummary');
 
 export const PromptListQuery = z.object({
