@@ -1,15 +1,21 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
+import { adminRoutes } from './features/admin/routes.js';
+import { authRoutes } from './features/auth/routes.js';
 import { patternRoutes } from './features/patterns/routes.js';
 import { PatternService } from './features/patterns/service.js';
 import { promptRoutes } from './features/prompts/routes.js';
 import { PromptService } from './features/prompts/service.js';
+import { UserPromptService } from './features/prompts/user-prompts.js';
 import { systemRoutes } from './features/system/routes.js';
+import { authenticate, csrfProtection } from './http/auth.js';
 import { requireJsonBody } from './http/content-type.js';
 import type { AppEnv } from './http/env.js';
 import { onError, onNotFound, validationError } from './http/errors.js';
+import { clientIp, DEFAULT_LIMITS, rateLimit, type Identity, type Limits } from './http/rate-limit.js';
 import { requestLog } from './http/request-log.js';
 import { API_CSP, baseSecurityHeaders } from './http/security-headers.js';
 import { AppError } from './lib/errors.js';
@@ -18,6 +24,8 @@ import type { Services } from './services.js';
 export interface AppOptions {
   /** Serves everything outside /api (the static web app, or a dev proxy). Omitted in Lambda. */
   web?: MiddlewareHandler<AppEnv>;
+  /** Rate limits per route group and tier; defaults to DEFAULT_LIMITS. */
+  limits?: Limits;
 }
 
 const DOCS_CSP =
@@ -56,9 +64,61 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   );
   api.use(requireJsonBody);
 
+  const { config } = services;
+  const cookies = { secure: config.env === 'production' };
+  const ip = (c: Context) => clientIp(c, { trustProxy: config.trustProxy });
+  const allowedOrigins = (c: Context) => [
+    new URL(c.req.url).origin,
+    ...(config.publicUrl ? [new URL(config.publicUrl).origin] : []),
+    ...config.corsOrigins,
+  ];
+  api.use(
+    cors({
+      origin: (origin) => (config.corsOrigins.includes(origin) ? origin : null),
+      credentials: true,
+      allowHeaders: ['Content-Type', 'Authorization', 'X-Request-Id'],
+      allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      exposeHeaders: ['X-Request-Id', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After'],
+      maxAge: 600,
+    }),
+  );
+  api.use(authenticate(services.auth, cookies));
+  api.use(csrfProtection(allowedOrigins));
+
+  // Rate limits: `auth` per IP on sign-in/up; `api` per user (or IP when anonymous) everywhere else.
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const identify = (c: Context<AppEnv>): Identity => {
+    const principal = c.get('principal');
+    if (!principal) return { tier: 'anonymous', subject: `ip:${ip(c)}` };
+    return { tier: principal.user.role === 'admin' ? 'admin' : 'user', subject: `user:${principal.user.id}` };
+  };
+  const authLimit = rateLimit<AppEnv>(services.limiter, 'auth', limits, (c) => ({
+    tier: 'anonymous',
+    subject: `ip:${ip(c)}`,
+  }));
+  const apiLimit = rateLimit<AppEnv>(services.limiter, 'api', limits, identify);
+  api.use('/auth/signup', authLimit);
+  api.use('/auth/signin', authLimit);
+  api.use(async (c, next) => {
+    if (c.req.path.endsWith('/health') || c.req.path.includes('/auth/sign')) return next();
+    return apiLimit(c, next);
+  });
+
   systemRoutes(api, services.system, services.catalog);
-  promptRoutes(api, new PromptService(services.catalog));
+  authRoutes(api, services.auth, cookies, ip);
+  promptRoutes(api, new PromptService(services.catalog), new UserPromptService(services.catalog));
   patternRoutes(api, new PatternService(services.catalog));
+  adminRoutes(api, services.accounts);
+  api.openAPIRegistry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: cookies.secure ? '__Host-engify_session' : 'engify_session',
+  });
+  api.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'Personal API key: `Authorization: Bearer egk_…`',
+  });
 
   api.notFound(onNotFound);
   app.route('/api', api);

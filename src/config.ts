@@ -15,6 +15,11 @@ const EnvSchema = z.object({
     .min(1024)
     .max(50 * 1024 * 1024)
     .default(1024 * 1024),
+  REDIS_URL: z.url({ error: 'must be a redis:// URL' }).optional(),
+  PUBLIC_URL: z.url({ error: 'must be the absolute URL users open, e.g. https://engify.example.com' }).optional(),
+  CORS_ORIGINS: z.string().default(''),
+  TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
+  SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
 });
 
 export interface Config {
@@ -26,6 +31,15 @@ export interface Config {
   webDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   bodyLimitBytes: number;
+  /** Shared rate-limit counters; in-memory (per process) when unset. */
+  redisUrl?: string;
+  /** The origin users open; required in production (cookies are Secure, CSRF checks use it). */
+  publicUrl?: string;
+  /** Other origins allowed to call the API with credentials (exact matches, no wildcards). */
+  corsOrigins: string[];
+  /** Read the client address from X-Forwarded-For (only behind a proxy you run). */
+  trustProxy: boolean;
+  sessionTtlDays: number;
 }
 
 export class ConfigError extends Error {
@@ -51,6 +65,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const e = result.data;
+  const corsOrigins = e.CORS_ORIGINS.split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  const problems: string[] = [];
+  for (const origin of corsOrigins) {
+    if (origin === '*' || !/^https?:\/\/[^/]+$/.test(origin)) {
+      problems.push(`CORS_ORIGINS: "${origin}" must be an exact origin like https://app.example.com (no * or path)`);
+    }
+  }
+  if (e.NODE_ENV === 'production' && !e.PUBLIC_URL?.startsWith('https://')) {
+    problems.push('PUBLIC_URL: production needs the https:// URL users open (session cookies are Secure)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -60,5 +87,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webDir: e.WEB_DIR,
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    ...(e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {}),
+    ...(e.PUBLIC_URL ? { publicUrl: e.PUBLIC_URL.replace(/\/$/, '') } : {}),
+    corsOrigins,
+    trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
+    sessionTtlDays: e.SESSION_TTL_DAYS,
   };
 }

@@ -1,27 +1,35 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Argon2PasswordHasher } from './adapters/argon2/password-hasher.js';
 import { FsContentSource } from './adapters/fs/content-source.js';
+import { MemoryRateLimiter } from './adapters/memory/rate-limiter.js';
+import { RedisRateLimiter } from './adapters/redis/rate-limiter.js';
+import { SqliteAccountStore } from './adapters/sqlite/account-store.js';
 import { SqliteCatalogStore } from './adapters/sqlite/catalog-store.js';
 import { openDatabase } from './adapters/sqlite/database.js';
 import type { Config } from './config.js';
+import { AuthService, DEFAULT_AUTH_OPTIONS } from './features/auth/service.js';
 import { syncBuiltinContent } from './features/catalog/sync.js';
 import type { SystemInfo } from './features/system/routes.js';
+import type { AccountStore } from './ports/account-store.js';
 import type { CatalogStore } from './ports/catalog-store.js';
 import type { Logger } from './ports/logger.js';
+import type { RateLimiter } from './ports/rate-limiter.js';
 
 /** Everything the app needs, already wired to concrete adapters. */
 export interface Services {
   config: Config;
   logger: Logger;
   catalog: CatalogStore;
+  accounts: AccountStore;
+  limiter: RateLimiter;
+  auth: AuthService;
   system: SystemInfo;
   close(): Promise<void>;
 }
 
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
 
@@ -33,21 +41,35 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   let ready = false;
   const db = openDatabase(join(config.dataDir, 'engify.db'));
   const catalog = new SqliteCatalogStore(db);
+  const accounts = new SqliteAccountStore(db);
+  const limiter: RateLimiter = config.redisUrl
+    ? new RedisRateLimiter(config.redisUrl, logger)
+    : new MemoryRateLimiter();
   try {
     await syncBuiltinContent(new FsContentSource(config.contentDir), catalog, logger);
   } catch (err) {
+    await limiter.close();
     await catalog.close();
     throw err;
   }
+  const auth = new AuthService(accounts, new Argon2PasswordHasher(), limiter, {
+    ...DEFAULT_AUTH_OPTIONS,
+    sessionTtlSec: config.sessionTtlDays * 24 * 3600,
+  });
+  logger.info({ store: catalog.kind, rateLimiter: limiter.kind }, 'services ready');
   ready = true;
   return {
     config,
     logger,
     catalog,
+    accounts,
+    limiter,
+    auth,
     system: { version: packageVersion(), startedAt: new Date(), isReady: () => ready },
     close: async () => {
       ready = false;
-      await catalog.close();
+      await limiter.close();
+      await catalog.close(); // closes the shared database
     },
   };
 }

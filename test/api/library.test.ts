@@ -197,8 +197,8 @@ describe('system', () => {
       get('/api/openapi.json'),
     );
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(
-      [
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
         '/docs',
         '/facets',
         '/health',
@@ -208,7 +208,7 @@ describe('system', () => {
         '/prompts',
         '/prompts/{slug}',
         '/prompts/{slug}/render',
-      ].sort(),
+      ]),
     );
     expect(doc.paths['/prompts/{slug}/render']).toHaveProperty('post');
   });

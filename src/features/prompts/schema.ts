@@ -122,3 +122,42 @@ export const Facets = z
     difficulties: z.array(FacetCount),
   })
   .openapi('Facets');
+
+const PromptFields = {
+  title: z.string().trim().min(3).max(120),
+  description: z.string().trim().min(1).max(500),
+  template: z.string().min(1).max(20000),
+  variables: z.array(Variable).max(50).optional().openapi({ description: 'Detected from the template when omitted' }),
+  category: TaxonomyId,
+  roles: z.array(TaxonomyId).max(10),
+  tags: z.array(TaxonomyId).max(12),
+  patterns: z.array(Slug).max(8),
+  difficulty: Difficulty,
+  visibility: z.enum(['private', 'public']),
+};
+
+export const CreatePromptRequest = z
+  .object({
+    ...PromptFields,
+    roles: PromptFields.roles.default([]),
+    tags: PromptFields.tags.default([]),
+    patterns: PromptFields.patterns.default([]),
+    difficulty: PromptFields.difficulty.default('intermediate'),
+    visibility: PromptFields.visibility.default('private'),
+  })
+  .strict()
+  .openapi('CreatePromptRequest');
+export type CreatePromptRequest = z.infer<typeof CreatePromptRequest>;
+
+export const UpdatePromptRequest = z
+  .object(PromptFields)
+  .partial()
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, { error: 'send at least one field to change' })
+  .openapi('UpdatePromptRequest');
+export type UpdatePromptRequest = z.infer<typeof UpdatePromptRequest>;
+
+export const RatingRequest = z
+  .object({ stars: z.number().int().min(1).max(5) })
+  .strict()
+  .openapi('RatingRequest');

@@ -26,8 +26,8 @@ export class PromptService {
     }
   }
 
-  async get(slug: string): Promise<Prompt> {
-    const prompt = await this.store.getPrompt(slug);
+  async get(slug: string, viewerId: string | null = null): Promise<Prompt> {
+    const prompt = await this.store.getPrompt(slug, viewerId);
     if (!prompt) throw AppError.notFound(`Prompt "${slug}"`);
     return prompt;
   }
@@ -36,8 +36,8 @@ export class PromptService {
    * Fills a prompt's template. Defaults apply to omitted optional variables; unknown names and
    * missing required values are rejected so a typo never silently produces a half-filled prompt.
    */
-  async render(slug: string, values: Record<string, string>): Promise<{ text: string }> {
-    const prompt = await this.get(slug);
+  async render(slug: string, values: Record<string, string>, viewerId: string | null = null): Promise<{ text: string }> {
+    const prompt = await this.get(slug, viewerId);
     const declared = new Set(prompt.variables.map((v) => v.name));
     const unknown = Object.keys(values).filter((name) => !declared.has(name));
     if (unknown.length > 0) {

@@ -1,0 +1,76 @@
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { requireAdmin } from '../../http/auth.js';
+import type { AppEnv } from '../../http/env.js';
+import { AppError } from '../../lib/errors.js';
+import type { AccountStore } from '../../ports/account-store.js';
+import { User } from '../auth/schema.js';
+import { ErrorResponse } from '../shared-schema.js';
+
+const json = <T>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const security: Record<string, string[]>[] = [{ session: [] }, { apiKey: [] }];
+
+const listUsers = createRoute({
+  method: 'get',
+  path: '/admin/users',
+  tags: ['Admin'],
+  summary: 'List users (admins only)',
+  security,
+  request: {
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(200).default(50),
+      offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+    }),
+  },
+  responses: {
+    200: json(z.object({ items: z.array(User), total: z.number().int() }), 'Users'),
+    401: json(ErrorResponse, 'Not signed in'),
+    403: json(ErrorResponse, 'Not an admin'),
+  },
+});
+
+const updateUser = createRoute({
+  method: 'patch',
+  path: '/admin/users/{id}',
+  tags: ['Admin'],
+  summary: "Change a user's tier or role (admins only)",
+  security,
+  request: {
+    params: z.object({ id: z.uuid() }),
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: z
+            .object({ tier: z.enum(['free', 'pro', 'team']).optional(), role: z.enum(['user', 'admin']).optional() })
+            .strict()
+            .refine((v) => v.tier !== undefined || v.role !== undefined, { error: 'send tier or role' }),
+        },
+      },
+    },
+  },
+  responses: {
+    200: json(User, 'Updated user'),
+    400: json(ErrorResponse, 'Invalid input'),
+    401: json(ErrorResponse, 'Not signed in'),
+    403: json(ErrorResponse, 'Not an admin'),
+    404: json(ErrorResponse, 'No such user'),
+  },
+});
+
+export function adminRoutes(app: OpenAPIHono<AppEnv>, accounts: AccountStore): void {
+  app.openapi(listUsers, async (c) => {
+    requireAdmin(c);
+    return c.json(await accounts.listUsers(c.req.valid('query')), 200);
+  });
+  app.openapi(updateUser, async (c) => {
+    const admin = requireAdmin(c);
+    const { id } = c.req.valid('param');
+    const patch = c.req.valid('json');
+    if (id === admin.user.id && patch.role === 'user') {
+      throw new AppError(409, 'conflict', 'You cannot remove your own admin role; ask another admin');
+    }
+    const user = await accounts.updateUser(id, patch);
+    if (!user) throw AppError.notFound('User');
+    return c.json(user, 200);
+  });
+}
