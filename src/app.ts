@@ -78,7 +78,13 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
       credentials: true,
       allowHeaders: ['Content-Type', 'Authorization', 'X-Request-Id'],
       allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      exposeHeaders: ['X-Request-Id', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After'],
+      exposeHeaders: [
+        'X-Request-Id',
+        'RateLimit-Limit',
+        'RateLimit-Remaining',
+        'RateLimit-Reset',
+        'Retry-After',
+      ],
       maxAge: 600,
     }),
   );

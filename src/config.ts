@@ -16,7 +16,9 @@ const EnvSchema = z.object({
     .max(50 * 1024 * 1024)
     .default(1024 * 1024),
   REDIS_URL: z.url({ error: 'must be a redis:// URL' }).optional(),
-  PUBLIC_URL: z.url({ error: 'must be the absolute URL users open, e.g. https://engify.example.com' }).optional(),
+  PUBLIC_URL: z
+    .url({ error: 'must be the absolute URL users open, e.g. https://engify.example.com' })
+    .optional(),
   CORS_ORIGINS: z.string().default(''),
   TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
@@ -71,7 +73,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const problems: string[] = [];
   for (const origin of corsOrigins) {
     if (origin === '*' || !/^https?:\/\/[^/]+$/.test(origin)) {
-      problems.push(`CORS_ORIGINS: "${origin}" must be an exact origin like https://app.example.com (no * or path)`);
+      problems.push(
+        `CORS_ORIGINS: "${origin}" must be an exact origin like https://app.example.com (no * or path)`,
+      );
     }
   }
   if (e.NODE_ENV === 'production' && !e.PUBLIC_URL?.startsWith('https://')) {

@@ -6,7 +6,10 @@ import type { AccountStore } from '../../ports/account-store.js';
 import { User } from '../auth/schema.js';
 import { ErrorResponse } from '../shared-schema.js';
 
-const json = <T>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const json = <T>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
 const security: Record<string, string[]>[] = [{ session: [] }, { apiKey: [] }];
 
 const listUsers = createRoute({
@@ -41,7 +44,10 @@ const updateUser = createRoute({
       content: {
         'application/json': {
           schema: z
-            .object({ tier: z.enum(['free', 'pro', 'team']).optional(), role: z.enum(['user', 'admin']).optional() })
+            .object({
+              tier: z.enum(['free', 'pro', 'team']).optional(),
+              role: z.enum(['user', 'admin']).optional(),
+            })
             .strict()
             .refine((v) => v.tier !== undefined || v.role !== undefined, { error: 'send tier or role' }),
         },

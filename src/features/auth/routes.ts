@@ -15,7 +15,10 @@ import {
 } from './schema.js';
 import type { AuthService } from './service.js';
 
-const json = <T>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const json = <T>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
 const body = <T>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
 const err = (description: string) => json(ErrorResponse, description);
 const security: Record<string, string[]>[] = [{ session: [] }, { apiKey: [] }];
@@ -37,7 +40,11 @@ const signIn = createRoute({
   description:
     'Sets the session cookie. Repeated failures slow down and then lock the account and the IP for a while (429 `account_locked`).',
   request: body(SignInRequest),
-  responses: { 200: json(UserResponse, 'Signed in'), 401: err('Wrong email or password'), 429: err('Locked') },
+  responses: {
+    200: json(UserResponse, 'Signed in'),
+    401: err('Wrong email or password'),
+    429: err('Locked'),
+  },
 });
 const signOut = createRoute({
   method: 'post',
@@ -46,7 +53,10 @@ const signOut = createRoute({
   summary: 'Sign out (this session, or every session with `everywhere`)',
   security,
   request: { body: { required: false, content: { 'application/json': { schema: SignOutRequest } } } },
-  responses: { 200: json(z.object({ signedOut: z.number().int() }), 'Signed out'), 401: err('Not signed in') },
+  responses: {
+    200: json(z.object({ signedOut: z.number().int() }), 'Signed out'),
+    401: err('Not signed in'),
+  },
 });
 const me = createRoute({
   method: 'get',
@@ -105,7 +115,10 @@ export function authRoutes(
   });
   app.openapi(signIn, async (c) => {
     const input = c.req.valid('json');
-    const result = await auth.signIn({ ...input, email: input.email.toLowerCase() }, requestMeta(c, clientIp(c)));
+    const result = await auth.signIn(
+      { ...input, email: input.email.toLowerCase() },
+      requestMeta(c, clientIp(c)),
+    );
     setSessionCookie(c, cookies, result.token, result.expiresAt);
     return c.json({ user: result.user }, 200);
   });

@@ -1,6 +1,9 @@
 import { z } from '@hono/zod-openapi';
 
-export const Email = z.email({ error: 'must be an email address' }).max(254).openapi({ example: 'ada@example.com' });
+export const Email = z
+  .email({ error: 'must be an email address' })
+  .max(254)
+  .openapi({ example: 'ada@example.com' });
 export const Password = z
   .string()
   .min(10, { error: 'must be at least 10 characters' })

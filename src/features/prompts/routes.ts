@@ -82,7 +82,11 @@ const createPrompt = createRoute({
   summary: 'Create your own prompt (private unless `visibility` is public)',
   security,
   request: body(CreatePromptRequest),
-  responses: { 201: json(Prompt, 'Created, with its generated slug'), 400: err('Invalid input'), 401: err('Not signed in') },
+  responses: {
+    201: json(Prompt, 'Created, with its generated slug'),
+    400: err('Invalid input'),
+    401: err('Not signed in'),
+  },
 });
 const updatePrompt = createRoute({
   method: 'patch',
@@ -148,15 +152,24 @@ const myFavorites = createRoute({
   responses: { 200: json(PromptPage, 'Your favorites'), 401: err('Not signed in') },
 });
 
-export function promptRoutes(app: OpenAPIHono<AppEnv>, prompts: PromptService, mine: UserPromptService): void {
-  const viewer = (c: { get(key: 'principal'): { user: { id: string } } | null }) => c.get('principal')?.user.id ?? null;
-  app.openapi(listPrompts, async (c) => c.json(await prompts.list({ ...c.req.valid('query'), viewerId: viewer(c) }), 200));
+export function promptRoutes(
+  app: OpenAPIHono<AppEnv>,
+  prompts: PromptService,
+  mine: UserPromptService,
+): void {
+  const viewer = (c: { get(key: 'principal'): { user: { id: string } } | null }) =>
+    c.get('principal')?.user.id ?? null;
+  app.openapi(listPrompts, async (c) =>
+    c.json(await prompts.list({ ...c.req.valid('query'), viewerId: viewer(c) }), 200),
+  );
   app.openapi(getPrompt, async (c) => c.json(await prompts.get(c.req.valid('param').slug, viewer(c)), 200));
   app.openapi(renderPrompt, async (c) => {
     const { slug } = c.req.valid('param');
     return c.json(await prompts.render(slug, c.req.valid('json').variables, viewer(c)), 200);
   });
-  app.openapi(createPrompt, async (c) => c.json(await mine.create(requireUser(c).user.id, c.req.valid('json')), 201));
+  app.openapi(createPrompt, async (c) =>
+    c.json(await mine.create(requireUser(c).user.id, c.req.valid('json')), 201),
+  );
   app.openapi(updatePrompt, async (c) =>
     c.json(await mine.update(requireUser(c).user.id, c.req.valid('param').slug, c.req.valid('json')), 200),
   );
@@ -171,7 +184,10 @@ export function promptRoutes(app: OpenAPIHono<AppEnv>, prompts: PromptService, m
     c.json(await mine.favorite(requireUser(c).user.id, c.req.valid('param').slug, false), 200),
   );
   app.openapi(ratePrompt, async (c) =>
-    c.json(await mine.rate(requireUser(c).user.id, c.req.valid('param').slug, c.req.valid('json').stars), 200),
+    c.json(
+      await mine.rate(requireUser(c).user.id, c.req.valid('param').slug, c.req.valid('json').stars),
+      200,
+    ),
   );
   app.openapi(myPrompts, async (c) => {
     const id = requireUser(c).user.id;

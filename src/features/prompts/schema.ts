@@ -127,7 +127,11 @@ const PromptFields = {
   title: z.string().trim().min(3).max(120),
   description: z.string().trim().min(1).max(500),
   template: z.string().min(1).max(20000),
-  variables: z.array(Variable).max(50).optional().openapi({ description: 'Detected from the template when omitted' }),
+  variables: z
+    .array(Variable)
+    .max(50)
+    .optional()
+    .openapi({ description: 'Detected from the template when omitted' }),
   category: TaxonomyId,
   roles: z.array(TaxonomyId).max(10),
   tags: z.array(TaxonomyId).max(12),

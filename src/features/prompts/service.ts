@@ -36,7 +36,11 @@ export class PromptService {
    * Fills a prompt's template. Defaults apply to omitted optional variables; unknown names and
    * missing required values are rejected so a typo never silently produces a half-filled prompt.
    */
-  async render(slug: string, values: Record<string, string>, viewerId: string | null = null): Promise<{ text: string }> {
+  async render(
+    slug: string,
+    values: Record<string, string>,
+    viewerId: string | null = null,
+  ): Promise<{ text: string }> {
     const prompt = await this.get(slug, viewerId);
     const declared = new Set(prompt.variables.map((v) => v.name));
     const unknown = Object.keys(values).filter((name) => !declared.has(name));
