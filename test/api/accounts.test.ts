@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, type Limits } from '../../src/http/rate-limit.js';
 import { createTestApp, FIXTURE_CONTENT, type TestApp } from '../helpers/app.js';
+import { startRedis, type RedisServer } from '../helpers/redis.js';
 
 // Accounts end to end through the real app on a real SQLite file: sessions, API keys, user prompts,
 // favorites, ratings, admin, CSRF and access control.
@@ -11,11 +12,18 @@ const LIMITS: Limits = {
   auth: { anonymous: { points: 1000, durationSec: 60 }, user: null, admin: null },
 };
 
+// Rate limits and sign-in lockouts run on a real Redis server, as in a multi-instance deployment.
+let redis: RedisServer;
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp({ CONTENT_DIR: FIXTURE_CONTENT }, { limits: LIMITS });
+  redis = await startRedis();
+  t = await createTestApp({ CONTENT_DIR: FIXTURE_CONTENT, REDIS_URL: redis.url }, { limits: LIMITS });
+  expect(t.services.limiter.kind).toBe('redis');
 });
-afterAll(async () => t.close());
+afterAll(async () => {
+  await t?.close();
+  await redis?.stop();
+});
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -400,7 +408,7 @@ describe('CSRF and admin', () => {
 
 describe('auth rate limit', () => {
   it('answers 429 with RateLimit headers and Retry-After past the auth limit', async () => {
-    const strict = await createTestApp({ CONTENT_DIR: FIXTURE_CONTENT });
+    const strict = await createTestApp({ CONTENT_DIR: FIXTURE_CONTENT, REDIS_URL: redis.url });
     try {
       const statuses: number[] = [];
       let last: Response | undefined;
