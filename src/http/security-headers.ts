@@ -18,18 +18,21 @@ export const baseSecurityHeaders = (): MiddlewareHandler =>
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
 /**
- * Pages of the static web app. Next.js static export inlines its bootstrap scripts, so script-src
- * needs 'unsafe-inline' until per-page script hashes are computed at build time.
+ * Pages of the static web app. Next.js static export inlines its bootstrap scripts; instead of
+ * allowing every inline script, each page's CSP lists the SHA-256 of exactly the inline scripts that
+ * page contains (computed when the page is first served, see runtime/static-web.ts).
  */
-export const WEB_CSP = [
-  "default-src 'self'",
-  "script-src 'self' 'unsafe-inline'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export function webCsp(inlineScriptHashes: string[]): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self'${inlineScriptHashes.map((h) => ` 'sha256-${h}'`).join('')}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}

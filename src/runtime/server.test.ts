@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,10 @@ describe('local server over real HTTP', () => {
     const web = join(dir, 'web');
     await mkdir(join(web, 'library'), { recursive: true });
     await mkdir(join(web, '_next', 'static'), { recursive: true });
-    await writeFile(join(web, 'index.html'), '<!doctype html><title>home</title>');
+    await writeFile(
+      join(web, 'index.html'),
+      '<!doctype html><title>home</title><script src="/_next/static/app.js"></script><script>boot(1)</script>',
+    );
     await writeFile(join(web, 'library.html'), '<!doctype html><title>library</title>');
     await writeFile(join(web, '404.html'), '<!doctype html><title>not found</title>');
     await writeFile(join(web, '_next', 'static', 'app.js'), 'console.log(1)');
@@ -42,7 +46,14 @@ describe('local server over real HTTP', () => {
     const home = await fetch(`${server.url}/`);
     expect(home.status).toBe(200);
     expect(home.headers.get('content-type')).toContain('text/html');
-    expect(home.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const csp = home.headers.get('content-security-policy')!;
+    expect(csp).toContain("default-src 'self'");
+    // Only this page's own inline script is allowed, by hash: sha256("boot(1)").
+    const hash = createHash('sha256').update('boot(1)').digest('base64');
+    expect(csp).toMatch(
+      new RegExp(`script-src 'self' 'sha256-${hash.replace(/[+/=]/g, (ch) => `\\${ch}`)}'(;|$)`),
+    );
+    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
     expect(await home.text()).toContain('<title>home</title>');
   });
 

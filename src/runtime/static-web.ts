@@ -1,10 +1,11 @@
 import type { MiddlewareHandler } from 'hono';
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import type { AppEnv } from '../http/env.js';
-import { WEB_CSP } from '../http/security-headers.js';
+import { webCsp } from '../http/security-headers.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -21,10 +22,32 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-async function fileAt(path: string): Promise<{ path: string; size: number } | null> {
+const INLINE_SCRIPT = /<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi;
+
+interface HtmlPage {
+  mtimeMs: number;
+  body: Buffer;
+  csp: string;
+}
+
+/** Reads an HTML page once (until it changes) and derives its CSP from its inline scripts. */
+async function htmlPage(cache: Map<string, HtmlPage>, path: string, mtimeMs: number): Promise<HtmlPage> {
+  const cached = cache.get(path);
+  if (cached?.mtimeMs === mtimeMs) return cached;
+  const body = await readFile(path);
+  const hashes = [...body.toString('utf8').matchAll(INLINE_SCRIPT)]
+    .map((m) => m[1]!)
+    .filter((script) => script.trim() !== '')
+    .map((script) => createHash('sha256').update(script, 'utf8').digest('base64'));
+  const page = { mtimeMs, body, csp: webCsp([...new Set(hashes)]) };
+  cache.set(path, page);
+  return page;
+}
+
+async function fileAt(path: string): Promise<{ path: string; size: number; mtimeMs: number } | null> {
   try {
     const info = await stat(path);
-    return info.isFile() ? { path, size: info.size } : null;
+    return info.isFile() ? { path, size: info.size, mtimeMs: info.mtimeMs } : null;
   } catch {
     return null;
   }
@@ -36,6 +59,7 @@ async function fileAt(path: string): Promise<{ path: string; size: number } | nu
  */
 export function staticWeb(root: string): MiddlewareHandler<AppEnv> {
   const base = resolve(root);
+  const pages = new Map<string, HtmlPage>();
   return async (c, next) => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
     let pathname: string;
@@ -51,7 +75,7 @@ export function staticWeb(root: string): MiddlewareHandler<AppEnv> {
     const candidates = pathname.endsWith('/')
       ? [join(target, 'index.html')]
       : [target, `${target}.html`, join(target, 'index.html')];
-    let found: { path: string; size: number } | null = null;
+    let found: { path: string; size: number; mtimeMs: number } | null = null;
     for (const candidate of candidates) {
       if ((found = await fileAt(candidate))) break;
     }
@@ -64,12 +88,18 @@ export function staticWeb(root: string): MiddlewareHandler<AppEnv> {
 
     const type = TYPES[extname(found.path)] ?? 'application/octet-stream';
     c.header('Content-Type', type);
-    c.header('Content-Length', String(found.size));
     c.header(
       'Cache-Control',
       pathname.startsWith('/_next/static/') ? 'public, max-age=31536000, immutable' : 'no-cache',
     );
-    if (type.startsWith('text/html')) c.header('Content-Security-Policy', WEB_CSP);
+    if (type.startsWith('text/html')) {
+      const page = await htmlPage(pages, found.path, found.mtimeMs);
+      c.header('Content-Security-Policy', page.csp);
+      c.header('Content-Length', String(page.body.length));
+      if (c.req.method === 'HEAD') return c.body(null, status);
+      return c.body(new Uint8Array(page.body), status);
+    }
+    c.header('Content-Length', String(found.size));
     if (c.req.method === 'HEAD') return c.body(null, status);
     const stream = Readable.toWeb(createReadStream(found.path)) as ReadableStream<Uint8Array>;
     return c.body(stream, status);

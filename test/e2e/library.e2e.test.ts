@@ -37,6 +37,11 @@ describe.skipIf(!hasChromium)('library in a real browser', () => {
   it('searches, filters by role, opens a prompt, fills it in and copies it', async () => {
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(err.message));
+    // The pages run under a CSP that allows only their own inline scripts, by hash: any violation
+    // (or other console error) fails the test.
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') errors.push(msg.text());
+    });
 
     await page.goto(`${server.url}/library`);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).first().textContent()).toBeTruthy();
