@@ -153,4 +153,53 @@ export const migrations: Migration[] = [
       CREATE INDEX ratings_prompt ON ratings (prompt_id);
     `,
   },
+  {
+    version: 3,
+    name: 'provider keys',
+    sql: `
+      -- Users' own provider API keys, sealed by the key vault (envelope encryption). Never in clear.
+      CREATE TABLE provider_keys (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        provider TEXT NOT NULL CHECK (provider IN ('openai', 'anthropic', 'google', 'openai-compatible')),
+        label TEXT,
+        base_url TEXT,
+        mask TEXT NOT NULL,
+        sealed TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        last_used_at TEXT
+      );
+      CREATE INDEX provider_keys_user ON provider_keys (user_id, created_at);
+      ALTER TABLE users ADD COLUMN default_provider TEXT;
+    `,
+  },
+  {
+    version: 4,
+    name: 'executions',
+    sql: `
+      CREATE TABLE executions (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        prompt_slug TEXT,
+        provider TEXT NOT NULL,
+        model TEXT NOT NULL,
+        key_id TEXT,
+        options TEXT NOT NULL,
+        compare_id TEXT,
+        input_tokens INTEGER,
+        output_tokens INTEGER,
+        tokens_estimated INTEGER NOT NULL DEFAULT 0,
+        cost_usd REAL,
+        price_version TEXT,
+        latency_ms INTEGER,
+        ttft_ms INTEGER,
+        status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'aborted')),
+        error_code TEXT,
+        output TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        finished_at TEXT
+      );
+      CREATE INDEX executions_user ON executions (user_id, created_at DESC, id DESC);
+    `,
+  },
 ];
