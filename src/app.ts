@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { adminRoutes } from './features/admin/routes.js';
+import { oauthRoutes } from './features/auth/oauth-routes.js';
 import { authRoutes } from './features/auth/routes.js';
 import { patternRoutes } from './features/patterns/routes.js';
 import { PatternService } from './features/patterns/service.js';
@@ -105,6 +106,7 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   const apiLimit = rateLimit<AppEnv>(services.limiter, 'api', limits, identify);
   api.use('/auth/signup', authLimit);
   api.use('/auth/signin', authLimit);
+  api.use('/auth/oauth/:provider/callback', authLimit);
   api.use(async (c, next) => {
     if (c.req.path.endsWith('/health') || c.req.path.includes('/auth/sign')) return next();
     return apiLimit(c, next);
@@ -112,6 +114,7 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
 
   systemRoutes(api, services.system, services.catalog);
   authRoutes(api, services.auth, cookies, ip);
+  oauthRoutes(api, services.oauth, cookies, ip, config.publicUrl);
   promptRoutes(api, new PromptService(services.catalog), new UserPromptService(services.catalog));
   patternRoutes(api, new PatternService(services.catalog));
   adminRoutes(api, services.accounts);

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
 /** Environment variables Engify reads, with safe local defaults. Only this module reads process.env. */
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -22,7 +24,28 @@ const EnvSchema = z.object({
   CORS_ORIGINS: z.string().default(''),
   TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  GITHUB_CLIENT_ID: z.string().optional(),
+  GITHUB_CLIENT_SECRET: z.string().optional(),
+  GITHUB_OAUTH_URL: httpUrl.default('https://github.com'),
+  GITHUB_API_URL: httpUrl.default('https://api.github.com'),
+  GOOGLE_CLIENT_ID: z.string().optional(),
+  GOOGLE_CLIENT_SECRET: z.string().optional(),
+  GOOGLE_OAUTH_URL: httpUrl.default('https://accounts.google.com'),
+  GOOGLE_TOKEN_URL: httpUrl.default('https://oauth2.googleapis.com/token'),
+  GOOGLE_USERINFO_URL: httpUrl.default('https://openidconnect.googleapis.com/v1/userinfo'),
 });
+
+/** OAuth sign-in settings; a provider is present only when its client id and secret are both set. */
+export interface OAuthConfig {
+  github?: { clientId: string; clientSecret: string; oauthUrl: string; apiUrl: string };
+  google?: {
+    clientId: string;
+    clientSecret: string;
+    oauthUrl: string;
+    tokenUrl: string;
+    userinfoUrl: string;
+  };
+}
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -42,6 +65,7 @@ export interface Config {
   /** Read the client address from X-Forwarded-For (only behind a proxy you run). */
   trustProxy: boolean;
   sessionTtlDays: number;
+  oauth: OAuthConfig;
 }
 
 export class ConfigError extends Error {
@@ -81,7 +105,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.NODE_ENV === 'production' && !e.PUBLIC_URL?.startsWith('https://')) {
     problems.push('PUBLIC_URL: production needs the https:// URL users open (session cookies are Secure)');
   }
+  for (const [provider, id, secret] of [
+    ['GITHUB', e.GITHUB_CLIENT_ID, e.GITHUB_CLIENT_SECRET],
+    ['GOOGLE', e.GOOGLE_CLIENT_ID, e.GOOGLE_CLIENT_SECRET],
+  ] as const) {
+    if (Boolean(id) !== Boolean(secret)) {
+      const [missing, present] = id ? ['CLIENT_SECRET', 'CLIENT_ID'] : ['CLIENT_ID', 'CLIENT_SECRET'];
+      problems.push(
+        `${provider}_${missing}: required when ${provider}_${present} is set (OAuth sign-in needs both)`,
+      );
+    }
+  }
   if (problems.length > 0) throw new ConfigError(problems);
+  const base = (url: string) => url.replace(/\/+$/, '');
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -96,5 +132,28 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     corsOrigins,
     trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
     sessionTtlDays: e.SESSION_TTL_DAYS,
+    oauth: {
+      ...(e.GITHUB_CLIENT_ID && e.GITHUB_CLIENT_SECRET
+        ? {
+            github: {
+              clientId: e.GITHUB_CLIENT_ID,
+              clientSecret: e.GITHUB_CLIENT_SECRET,
+              oauthUrl: base(e.GITHUB_OAUTH_URL),
+              apiUrl: base(e.GITHUB_API_URL),
+            },
+          }
+        : {}),
+      ...(e.GOOGLE_CLIENT_ID && e.GOOGLE_CLIENT_SECRET
+        ? {
+            google: {
+              clientId: e.GOOGLE_CLIENT_ID,
+              clientSecret: e.GOOGLE_CLIENT_SECRET,
+              oauthUrl: base(e.GOOGLE_OAUTH_URL),
+              tokenUrl: e.GOOGLE_TOKEN_URL,
+              userinfoUrl: e.GOOGLE_USERINFO_URL,
+            },
+          }
+        : {}),
+    },
   };
 }

@@ -3,17 +3,21 @@ import { join } from 'node:path';
 import { Argon2PasswordHasher } from './adapters/argon2/password-hasher.js';
 import { FsContentSource } from './adapters/fs/content-source.js';
 import { MemoryRateLimiter } from './adapters/memory/rate-limiter.js';
+import { GitHubOAuthProvider } from './adapters/oauth/github.js';
+import { GoogleOAuthProvider } from './adapters/oauth/google.js';
 import { RedisRateLimiter } from './adapters/redis/rate-limiter.js';
 import { SqliteAccountStore } from './adapters/sqlite/account-store.js';
 import { SqliteCatalogStore } from './adapters/sqlite/catalog-store.js';
 import { openDatabase } from './adapters/sqlite/database.js';
 import type { Config } from './config.js';
+import { OAuthService } from './features/auth/oauth.js';
 import { AuthService, DEFAULT_AUTH_OPTIONS } from './features/auth/service.js';
 import { syncBuiltinContent } from './features/catalog/sync.js';
 import type { SystemInfo } from './features/system/routes.js';
 import type { AccountStore } from './ports/account-store.js';
 import type { CatalogStore } from './ports/catalog-store.js';
 import type { Logger } from './ports/logger.js';
+import type { OAuthProvider } from './ports/oauth.js';
 import type { RateLimiter } from './ports/rate-limiter.js';
 
 /** Everything the app needs, already wired to concrete adapters. */
@@ -24,6 +28,8 @@ export interface Services {
   accounts: AccountStore;
   limiter: RateLimiter;
   auth: AuthService;
+  /** OAuth sign-in with the providers configured (GitHub, Google); none when unconfigured. */
+  oauth: OAuthService;
   system: SystemInfo;
   close(): Promise<void>;
 }
@@ -58,7 +64,12 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     ...DEFAULT_AUTH_OPTIONS,
     sessionTtlSec: config.sessionTtlDays * 24 * 3600,
   });
-  logger.info({ store: catalog.kind, rateLimiter: limiter.kind }, 'services ready');
+  const oauthProviders: OAuthProvider[] = [
+    ...(config.oauth.github ? [new GitHubOAuthProvider(config.oauth.github)] : []),
+    ...(config.oauth.google ? [new GoogleOAuthProvider(config.oauth.google)] : []),
+  ];
+  const oauth = new OAuthService(accounts, auth, oauthProviders);
+  logger.info({ store: catalog.kind, rateLimiter: limiter.kind, oauth: oauth.enabled() }, 'services ready');
   ready = true;
   return {
     config,
@@ -67,6 +78,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     accounts,
     limiter,
     auth,
+    oauth,
     system: { version: packageVersion(), startedAt: new Date(), isReady: () => ready },
     close: async () => {
       ready = false;

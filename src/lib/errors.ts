@@ -20,7 +20,17 @@ export type ErrorCode =
   | 'csrf_rejected'
   | 'email_taken'
   | 'account_locked'
+  | 'oauth_failed'
   | 'conflict'
+  | 'base_url_refused'
+  | 'no_provider_key'
+  | 'quota_exceeded'
+  | 'provider_unauthorized'
+  | 'provider_rate_limited'
+  | 'provider_unavailable'
+  | 'provider_bad_response'
+  | 'provider_timeout'
+  | 'provider_refused'
   | 'internal_error';
 
 /** The one error type features throw; the app turns it into `{error:{code,message,requestId}}`. */

@@ -136,6 +136,14 @@ export class AuthService {
     return { user: publicUser, ...(await this.startSession(publicUser, meta)) };
   }
 
+  /**
+   * Starts a session for a user the OAuth flow has already identified (src/features/auth/oauth.ts),
+   * exactly as a password sign-in does.
+   */
+  async signInWithOAuth(user: User, meta: { userAgent: string | null; ip: string | null }) {
+    return { user, ...(await this.startSession(user, meta)) };
+  }
+
   /** Resolves a session cookie; renews it when more than a day has passed since it was last renewed. */
   async authenticateSession(token: string): Promise<Principal | null> {
     const hash = tokenHash(token);

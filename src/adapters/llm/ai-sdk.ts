@@ -1,0 +1,192 @@
+import { createAnthropic } from '@ai-sdk/anthropic';
+import { createGoogleGenerativeAI } from '@ai-sdk/google';
+import { createOpenAI } from '@ai-sdk/openai';
+import {
+  APICallError,
+  JSONParseError,
+  RetryError,
+  streamText,
+  TypeValidationError,
+  type LanguageModel,
+} from 'ai';
+import { LlmError, type LlmClient, type LlmEvent, type LlmRequest } from '../../ports/llm.js';
+import { OutboundRefusedError, type OutboundHttp } from '../../ports/outbound.js';
+import type { Provider } from '../../ports/provider-key-store.js';
+
+export const PROVIDER_BASE_URLS: Record<Exclude<Provider, 'openai-compatible'>, string> = {
+  openai: 'https://api.openai.com/v1',
+  anthropic: 'https://api.anthropic.com/v1',
+  google: 'https://generativelanguage.googleapis.com/v1beta',
+};
+
+export interface AiSdkOptions {
+  /** Server-wide overrides (corporate proxies): OPENAI_BASE_URL, ANTHROPIC_BASE_URL, GOOGLE_BASE_URL. */
+  baseURLs: Partial<Record<Exclude<Provider, 'openai-compatible'>, string>>;
+  /** Guards user-supplied base URLs (SSRF). */
+  outbound: OutboundHttp;
+  /** Whole-request timeout. */
+  timeoutMs: number;
+}
+
+function retryAfter(headers: Record<string, string> | undefined): number | undefined {
+  const raw = headers?.['retry-after'];
+  if (!raw) return undefined;
+  const seconds = Number(raw);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds);
+  const at = Date.parse(raw);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
+/** Maps whatever the AI SDK or fetch threw to a stable LlmError. */
+export function toLlmError(error: unknown): LlmError {
+  if (error instanceof LlmError) return error;
+  if (RetryError.isInstance(error)) return toLlmError(error.lastError);
+  if (error instanceof OutboundRefusedError) {
+    return new LlmError('provider_refused', `The provider URL is not allowed: ${error.message}`);
+  }
+  if (APICallError.isInstance(error)) {
+    const status = error.statusCode;
+    const base = { ...(status !== undefined ? { status } : {}) };
+    if (status === 401 || status === 403) {
+      return new LlmError('provider_unauthorized', 'The provider rejected the API key', base);
+    }
+    if (status === 429) {
+      const after = retryAfter(error.responseHeaders);
+      return new LlmError('provider_rate_limited', 'The provider is rate limiting this key', {
+        ...base,
+        retryable: true,
+        ...(after !== undefined ? { retryAfterSec: after } : {}),
+      });
+    }
+    if (status === undefined || status >= 500 || status === 408) {
+      return new LlmError('provider_unavailable', 'The provider is unavailable', {
+        ...base,
+        retryable: true,
+      });
+    }
+    if (status === 404)
+      return new LlmError('provider_bad_response', 'The provider does not know this model', base);
+    return new LlmError('provider_bad_response', `The provider refused the request (HTTP ${status})`, base);
+  }
+  if (JSONParseError.isInstance(error) || TypeValidationError.isInstance(error)) {
+    return new LlmError('provider_bad_response', 'The provider sent a response we could not read');
+  }
+  const name = (error as { name?: string } | null)?.name;
+  if (name === 'TimeoutError')
+    return new LlmError('provider_timeout', 'The provider did not answer in time', { retryable: true });
+  // fetch failures (connection refused or reset, DNS) and streams cut off mid-way.
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  if (cause instanceof OutboundRefusedError) return toLlmError(cause);
+  return new LlmError('provider_unavailable', 'Could not reach the provider', { retryable: true });
+}
+
+/** LlmClient on the AI SDK: OpenAI (chat completions), Anthropic, Gemini and OpenAI-compatible endpoints. */
+export class AiSdkLlmClient implements LlmClient {
+  constructor(private readonly options: AiSdkOptions) {}
+
+  private baseURL(provider: Provider, requested: string | null): string {
+    if (provider === 'openai-compatible') {
+      if (!requested) throw new LlmError('provider_refused', 'An OpenAI-compatible key needs a base URL');
+      return requested.replace(/\/$/, '');
+    }
+    return (requested ?? this.options.baseURLs[provider] ?? PROVIDER_BASE_URLS[provider]).replace(/\/$/, '');
+  }
+
+  /** User-chosen URLs go through the SSRF-guarded fetch; server-configured ones do not need to. */
+  private fetchFor(provider: Provider, requested: string | null): typeof fetch | undefined {
+    return provider === 'openai-compatible' || requested ? this.options.outbound.fetch : undefined;
+  }
+
+  private model(request: LlmRequest): LanguageModel {
+    const baseURL = this.baseURL(request.provider, request.baseURL);
+    const fetch = this.fetchFor(request.provider, request.baseURL);
+    const common = { apiKey: request.apiKey, baseURL, ...(fetch ? { fetch } : {}) };
+    switch (request.provider) {
+      case 'openai':
+        return createOpenAI(common).chat(request.model);
+      case 'openai-compatible':
+        return createOpenAI({ ...common, name: 'openai-compatible' }).chat(request.model);
+      case 'anthropic':
+        return createAnthropic(common).languageModel(request.model);
+      case 'google':
+        return createGoogleGenerativeAI(common).languageModel(request.model);
+    }
+  }
+
+  async *stream(request: LlmRequest): AsyncIterable<LlmEvent> {
+    let failure: unknown;
+    const signal = AbortSignal.any([request.signal, AbortSignal.timeout(this.options.timeoutMs)]);
+    let model: LanguageModel;
+    try {
+      model = this.model(request);
+    } catch (err) {
+      throw toLlmError(err);
+    }
+    const result = streamText({
+      model,
+      messages: request.messages,
+      ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+      ...(request.maxTokens !== undefined ? { maxOutputTokens: request.maxTokens } : {}),
+      abortSignal: signal,
+      maxRetries: 0, // retries are ours: bounded, with jitter, and only before the first token
+      onError: ({ error }) => {
+        failure = error;
+      },
+    });
+    try {
+      for await (const part of result.fullStream) {
+        if (part.type === 'text-delta') {
+          if (part.text) yield { type: 'delta', text: part.text };
+        } else if (part.type === 'error') {
+          throw part.error;
+        } else if (part.type === 'abort') {
+          throw signal.reason ?? new DOMException('aborted', 'AbortError');
+        } else if (part.type === 'finish') {
+          if (failure) throw failure;
+          yield {
+            type: 'finish',
+            finishReason: part.finishReason,
+            inputTokens: part.totalUsage.inputTokens ?? null,
+            outputTokens: part.totalUsage.outputTokens ?? null,
+          };
+        }
+      }
+      if (failure) throw failure;
+    } catch (err) {
+      if (request.signal.aborted) throw request.signal.reason ?? err;
+      throw toLlmError(err instanceof Error && signal.aborted && signal.reason ? signal.reason : err);
+    }
+  }
+
+  async verifyKey(request: Pick<LlmRequest, 'provider' | 'apiKey' | 'baseURL' | 'signal'>): Promise<void> {
+    const baseURL = this.baseURL(request.provider, request.baseURL);
+    const fetchImpl = this.fetchFor(request.provider, request.baseURL) ?? globalThis.fetch;
+    const headers: Record<string, string> =
+      request.provider === 'anthropic'
+        ? { 'x-api-key': request.apiKey, 'anthropic-version': '2023-06-01' }
+        : request.provider === 'google'
+          ? { 'x-goog-api-key': request.apiKey }
+          : { authorization: `Bearer ${request.apiKey}` };
+    let res: Response;
+    try {
+      res = await fetchImpl(`${baseURL}/models`, {
+        headers,
+        signal: AbortSignal.any([request.signal, AbortSignal.timeout(10_000)]),
+      });
+    } catch (err) {
+      throw toLlmError(err);
+    }
+    await res.body?.cancel();
+    if (!res.ok) {
+      throw toLlmError(
+        new APICallError({
+          message: `HTTP ${res.status}`,
+          url: `${baseURL}/models`,
+          requestBodyValues: undefined,
+          statusCode: res.status,
+          responseHeaders: Object.fromEntries(res.headers),
+        }),
+      );
+    }
+  }
+}

@@ -1,0 +1,238 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../lib/errors.js';
+import type { User } from '../../ports/account-store.js';
+import type { ExecutionStore } from '../../ports/execution-store.js';
+import { LlmError, type ChatMessage, type LlmClient } from '../../ports/llm.js';
+import type { Metrics } from '../../ports/metrics.js';
+import type { Provider } from '../../ports/provider-key-store.js';
+import type { TokenQuota } from '../../ports/quota.js';
+import type { ProviderKeyService } from '../provider-keys/service.js';
+import { costUsd, DEFAULT_MODELS, PRICE_TABLE_VERSION } from './pricing.js';
+import { countMessageTokens, countTokens } from './token-estimate.js';
+
+export interface RunRequest {
+  messages: ChatMessage[];
+  provider?: Provider | undefined;
+  model?: string | undefined;
+  keyId?: string | undefined;
+  options?: { temperature?: number | undefined; maxTokens?: number | undefined } | undefined;
+}
+
+export interface RunContext {
+  user: User;
+  signal: AbortSignal;
+  promptSlug?: string | null;
+  compareId?: string | null;
+}
+
+export type RunEvent =
+  | { type: 'start'; executionId: string; provider: Provider; model: string }
+  | { type: 'delta'; text: string }
+  | { type: 'usage'; inputTokens: number; outputTokens: number; estimated: boolean }
+  | {
+      type: 'done';
+      executionId: string;
+      costUsd: number | null;
+      latencyMs: number;
+      ttftMs: number | null;
+      finishReason: string;
+    }
+  | { type: 'error'; executionId: string; code: string; message: string; partial: boolean };
+
+export interface RetryPolicy {
+  /** Retries after the first attempt, only while no token has arrived. */
+  maxRetries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 2, baseDelayMs: 300, maxDelayMs: 4000 };
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+
+/**
+ * Runs a chat on the user's own key and records it. Yields normalised events that the routes turn
+ * into JSON, SSE or OpenAI-format chunks. Provider failures before the first token are retried with
+ * exponential backoff and full jitter; after it, the run ends with an `error` event and the partial
+ * output is kept. Aborting `signal` (client gone) aborts the upstream call.
+ */
+export class AiService {
+  constructor(
+    private readonly deps: {
+      keys: ProviderKeyService;
+      llm: LlmClient;
+      executions: ExecutionStore;
+      quota: TokenQuota;
+      metrics: Metrics;
+      retry?: RetryPolicy;
+      now?: () => number;
+      random?: () => number;
+    },
+  ) {}
+
+  /** Refuses a run when today's token budget is spent (429 quota_exceeded). */
+  async assertQuota(user: User): Promise<void> {
+    const state = await this.deps.quota.state(user.id, user.tier);
+    if (state.limit !== null && state.used >= state.limit) {
+      const retryAfter = Math.max(1, Math.ceil((Date.parse(state.resetAt) - Date.now()) / 1000));
+      throw new AppError(
+        429,
+        'quota_exceeded',
+        `Daily token quota of ${state.limit} used up; it resets at ${state.resetAt}`,
+        { used: state.used, limit: state.limit, resetAt: state.resetAt },
+        { 'Retry-After': String(retryAfter) },
+      );
+    }
+  }
+
+  /** Resolves key and model up front, so request errors (no key, bad keyId) surface before streaming starts. */
+  async prepare(request: RunRequest, context: RunContext) {
+    await this.assertQuota(context.user);
+    const resolved = await this.deps.keys.resolve(context.user.id, {
+      provider: request.provider,
+      keyId: request.keyId,
+    });
+    const provider = resolved.key.provider;
+    return { resolved, provider, model: request.model ?? DEFAULT_MODELS[provider] };
+  }
+
+  async *run(
+    request: RunRequest,
+    context: RunContext,
+    prepared?: Awaited<ReturnType<AiService['prepare']>>,
+  ): AsyncGenerator<RunEvent> {
+    const { resolved, provider, model } = prepared ?? (await this.prepare(request, context));
+    const now = this.deps.now ?? (() => performance.now());
+    const retry = this.deps.retry ?? DEFAULT_RETRY;
+    const random = this.deps.random ?? Math.random;
+    const dims = { provider, model };
+    const executionId = randomUUID();
+    const options = {
+      ...(request.options?.temperature !== undefined ? { temperature: request.options.temperature } : {}),
+      ...(request.options?.maxTokens !== undefined ? { maxTokens: request.options.maxTokens } : {}),
+    };
+    const createdAt = new Date().toISOString();
+    await this.deps.executions.create({
+      id: executionId,
+      userId: context.user.id,
+      promptSlug: context.promptSlug ?? null,
+      provider,
+      model,
+      keyId: resolved.key.id,
+      options,
+      compareId: context.compareId ?? null,
+      inputTokens: null,
+      outputTokens: null,
+      tokensEstimated: false,
+      costUsd: null,
+      priceVersion: null,
+      latencyMs: null,
+      ttftMs: null,
+      status: 'running',
+      errorCode: null,
+      output: '',
+      createdAt,
+      finishedAt: null,
+    });
+    this.deps.metrics.record('PromptExecutions', 1, 'Count', dims);
+    yield { type: 'start', executionId, provider, model };
+
+    const started = now();
+    let output = '';
+    let ttftMs: number | null = null;
+    let finish: { finishReason: string; inputTokens: number | null; outputTokens: number | null } | null =
+      null;
+    let failure: LlmError | null = null;
+
+    for (let attempt = 0; ; attempt++) {
+      try {
+        for await (const event of this.deps.llm.stream({
+          provider,
+          model,
+          apiKey: resolved.apiKey,
+          baseURL: resolved.key.baseURL,
+          messages: request.messages,
+          ...options,
+          signal: context.signal,
+        })) {
+          if (event.type === 'delta') {
+            if (ttftMs === null) ttftMs = now() - started;
+            output += event.text;
+            yield { type: 'delta', text: event.text };
+          } else {
+            finish = event;
+          }
+        }
+        break;
+      } catch (err) {
+        if (context.signal.aborted) break;
+        const error =
+          err instanceof LlmError ? err : new LlmError('provider_unavailable', 'Provider call failed');
+        if (ttftMs === null && error.retryable && attempt < retry.maxRetries) {
+          const backoff = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** attempt);
+          const hinted = error.options.retryAfterSec !== undefined ? error.options.retryAfterSec * 1000 : 0;
+          await sleep(Math.min(retry.maxDelayMs, Math.max(hinted, random() * backoff)), context.signal);
+          if (context.signal.aborted) break;
+          continue;
+        }
+        failure = error;
+        break;
+      }
+    }
+
+    const latencyMs = Math.round(now() - started);
+    const reported = finish && finish.inputTokens !== null && finish.outputTokens !== null;
+    const inputTokens = reported ? finish!.inputTokens! : await countMessageTokens(request.messages);
+    const outputTokens = reported ? finish!.outputTokens! : await countTokens(output);
+    const cost = costUsd(provider, model, inputTokens, outputTokens);
+    const status = context.signal.aborted ? 'aborted' : failure ? 'failed' : 'succeeded';
+    await this.deps.executions.finish(executionId, {
+      inputTokens,
+      outputTokens,
+      tokensEstimated: !reported,
+      costUsd: cost,
+      priceVersion: cost === null ? null : PRICE_TABLE_VERSION,
+      latencyMs,
+      ttftMs: ttftMs === null ? null : Math.round(ttftMs),
+      status,
+      errorCode: failure?.code ?? (status === 'aborted' ? 'client_aborted' : null),
+      output,
+      finishedAt: new Date().toISOString(),
+    });
+    this.deps.metrics.record('AIResponseTime', latencyMs, 'Milliseconds', dims);
+    if (ttftMs !== null) this.deps.metrics.record('TimeToFirstToken', ttftMs, 'Milliseconds', dims);
+    this.deps.metrics.record('TokensUsed', inputTokens + outputTokens, 'Count', dims);
+    if (status === 'aborted') return;
+    if (failure) {
+      this.deps.metrics.record('ProviderErrors', 1, 'Count', { ...dims, code: failure.code });
+      yield {
+        type: 'error',
+        executionId,
+        code: failure.code,
+        message: failure.message,
+        partial: output.length > 0,
+      };
+      return;
+    }
+    yield { type: 'usage', inputTokens, outputTokens, estimated: !reported };
+    yield {
+      type: 'done',
+      executionId,
+      costUsd: cost,
+      latencyMs,
+      ttftMs: ttftMs === null ? null : Math.round(ttftMs),
+      finishReason: finish?.finishReason ?? 'stop',
+    };
+  }
+}
