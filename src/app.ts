@@ -4,6 +4,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { adminRoutes } from './features/admin/routes.js';
+import { aiRoutes } from './features/ai/routes.js';
+import { providerKeyRoutes } from './features/provider-keys/routes.js';
 import { oauthRoutes } from './features/auth/oauth-routes.js';
 import { authRoutes } from './features/auth/routes.js';
 import { patternRoutes } from './features/patterns/routes.js';
@@ -104,11 +106,15 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
     subject: `ip:${ip(c)}`,
   }));
   const apiLimit = rateLimit<AppEnv>(services.limiter, 'api', limits, identify);
+  // Model calls: their own, hourly budget (100/hour per user), counted instead of the `api` group.
+  const aiLimit = rateLimit<AppEnv>(services.limiter, 'ai', limits, identify);
+  const isAiRoute = (path: string) => /^\/api\/(ai\/|v1\/|prompts\/[^/]+\/run$)/.test(path);
   api.use('/auth/signup', authLimit);
   api.use('/auth/signin', authLimit);
   api.use('/auth/oauth/:provider/callback', authLimit);
   api.use(async (c, next) => {
     if (c.req.path.endsWith('/health') || c.req.path.includes('/auth/sign')) return next();
+    if (isAiRoute(c.req.path)) return aiLimit(c, next);
     return apiLimit(c, next);
   });
 
@@ -118,6 +124,10 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   promptRoutes(api, new PromptService(services.catalog), new UserPromptService(services.catalog));
   patternRoutes(api, new PatternService(services.catalog));
   adminRoutes(api, services.accounts);
+  providerKeyRoutes(api, services.providerKeys);
+  aiRoutes(api, services.ai, new PromptService(services.catalog), services.executions, {
+    heartbeatMs: config.ai.heartbeatMs,
+  });
   api.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'apiKey',
     in: 'cookie',

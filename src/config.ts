@@ -2,6 +2,17 @@ import { z } from 'zod';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
+/** A master key: base64 of exactly 32 bytes. */
+const MASTER_KEY_B64 = /^[A-Za-z0-9+/]{43}=$/;
+const masterKeyError = 'must be base64 of exactly 32 random bytes (e.g. `openssl rand -base64 32`)';
+/** Variables whose values never appear in error messages. */
+const SECRET_VARIABLES = new Set([
+  'ENGIFY_MASTER_KEY',
+  'ENGIFY_MASTER_KEYS_PREVIOUS',
+  'GITHUB_CLIENT_SECRET',
+  'GOOGLE_CLIENT_SECRET',
+]);
+
 /** Environment variables Engify reads, with safe local defaults. Only this module reads process.env. */
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -24,6 +35,31 @@ const EnvSchema = z.object({
   CORS_ORIGINS: z.string().default(''),
   TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  ENGIFY_MASTER_KEY: z.string().trim().regex(MASTER_KEY_B64, { error: masterKeyError }).optional(),
+  ENGIFY_MASTER_KEYS_PREVIOUS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean),
+    )
+    .refine((keys) => keys.every((k) => MASTER_KEY_B64.test(k)), {
+      error: `comma-separated keys, each ${masterKeyError}`,
+    })
+    .optional(),
+  KMS_KEY_ID: z.string().trim().min(1).optional(),
+  OPENAI_BASE_URL: z.url({ error: 'must be an absolute http(s) URL' }).optional(),
+  ANTHROPIC_BASE_URL: z.url({ error: 'must be an absolute http(s) URL' }).optional(),
+  GOOGLE_BASE_URL: z.url({ error: 'must be an absolute http(s) URL' }).optional(),
+  ALLOW_PRIVATE_BASE_URLS: z.enum(['true', 'false', '1', '0']).optional(),
+  AI_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(15 * 60_000)
+    .default(120_000),
+  SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   GITHUB_CLIENT_ID: z.string().optional(),
   GITHUB_CLIENT_SECRET: z.string().optional(),
   GITHUB_OAUTH_URL: httpUrl.default('https://github.com'),
@@ -47,6 +83,16 @@ export interface OAuthConfig {
   };
 }
 
+/**
+ * How users' provider keys are encrypted (docs/decisions/0009-key-vault.md): AWS KMS (KMS_KEY_ID),
+ * master keys from the environment (ENGIFY_MASTER_KEY, + ENGIFY_MASTER_KEYS_PREVIOUS still accepted
+ * for reading), or a key file generated into DATA_DIR (local use only; refused in production).
+ */
+export type KeyVaultConfig =
+  | { kind: 'kms'; kmsKeyId: string }
+  | { kind: 'env'; masterKey: Buffer; previousMasterKeys: Buffer[] }
+  | { kind: 'file' };
+
 export interface Config {
   env: 'development' | 'production' | 'test';
   port: number;
@@ -66,6 +112,15 @@ export interface Config {
   trustProxy: boolean;
   sessionTtlDays: number;
   oauth: OAuthConfig;
+  keyVault: KeyVaultConfig;
+  ai: {
+    /** Server-wide provider base URLs (corporate proxies). */
+    baseURLs: { openai?: string; anthropic?: string; google?: string };
+    /** May user-supplied base URLs reach private/loopback addresses? Default: yes locally, no in production. */
+    allowPrivateBaseURLs: boolean;
+    timeoutMs: number;
+    heartbeatMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -86,7 +141,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       result.error.issues.map((issue) => {
         const name = String(issue.path[0]);
-        return `${name}=${JSON.stringify(env[name])}: ${issue.message}`;
+        const value = SECRET_VARIABLES.has(name) ? '<redacted>' : JSON.stringify(env[name]);
+        return `${name}=${value}: ${issue.message}`;
       }),
     );
   }
@@ -116,6 +172,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       );
     }
   }
+  if (e.KMS_KEY_ID && (e.ENGIFY_MASTER_KEY || e.ENGIFY_MASTER_KEYS_PREVIOUS?.length)) {
+    problems.push(
+      'KMS_KEY_ID: set either KMS_KEY_ID or ENGIFY_MASTER_KEY/ENGIFY_MASTER_KEYS_PREVIOUS, not both',
+    );
+  }
+  if (e.ENGIFY_MASTER_KEYS_PREVIOUS?.length && !e.ENGIFY_MASTER_KEY) {
+    problems.push('ENGIFY_MASTER_KEYS_PREVIOUS: requires ENGIFY_MASTER_KEY (the current master key)');
+  }
+  if (e.NODE_ENV === 'production' && !e.ENGIFY_MASTER_KEY && !e.KMS_KEY_ID) {
+    problems.push(
+      'ENGIFY_MASTER_KEY or KMS_KEY_ID: production needs one to encrypt provider keys ' +
+        '(the key file generated into DATA_DIR is for local use only)',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   const base = (url: string) => url.replace(/\/+$/, '');
   return {
@@ -132,6 +202,28 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     corsOrigins,
     trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
     sessionTtlDays: e.SESSION_TTL_DAYS,
+    keyVault: e.KMS_KEY_ID
+      ? { kind: 'kms', kmsKeyId: e.KMS_KEY_ID }
+      : e.ENGIFY_MASTER_KEY
+        ? {
+            kind: 'env',
+            masterKey: Buffer.from(e.ENGIFY_MASTER_KEY, 'base64'),
+            previousMasterKeys: (e.ENGIFY_MASTER_KEYS_PREVIOUS ?? []).map((k) => Buffer.from(k, 'base64')),
+          }
+        : { kind: 'file' },
+    ai: {
+      baseURLs: {
+        ...(e.OPENAI_BASE_URL ? { openai: e.OPENAI_BASE_URL } : {}),
+        ...(e.ANTHROPIC_BASE_URL ? { anthropic: e.ANTHROPIC_BASE_URL } : {}),
+        ...(e.GOOGLE_BASE_URL ? { google: e.GOOGLE_BASE_URL } : {}),
+      },
+      allowPrivateBaseURLs:
+        e.ALLOW_PRIVATE_BASE_URLS === undefined
+          ? e.NODE_ENV !== 'production'
+          : e.ALLOW_PRIVATE_BASE_URLS === 'true' || e.ALLOW_PRIVATE_BASE_URLS === '1',
+      timeoutMs: e.AI_TIMEOUT_MS,
+      heartbeatMs: e.SSE_HEARTBEAT_MS,
+    },
     oauth: {
       ...(e.GITHUB_CLIENT_ID && e.GITHUB_CLIENT_SECRET
         ? {

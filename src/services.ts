@@ -9,6 +9,18 @@ import { RedisRateLimiter } from './adapters/redis/rate-limiter.js';
 import { SqliteAccountStore } from './adapters/sqlite/account-store.js';
 import { SqliteCatalogStore } from './adapters/sqlite/catalog-store.js';
 import { openDatabase } from './adapters/sqlite/database.js';
+import { SqliteExecutionStore } from './adapters/sqlite/execution-store.js';
+import { SqliteProviderKeyStore } from './adapters/sqlite/provider-key-store.js';
+import { GuardedOutboundHttp } from './adapters/http/guarded-fetch.js';
+import { AiSdkLlmClient } from './adapters/llm/ai-sdk.js';
+import { LogMetrics } from './adapters/metrics/log-metrics.js';
+import { createKeyVault } from './adapters/vault/index.js';
+import { ExecutionTokenQuota } from './features/ai/quota.js';
+import { AiService } from './features/ai/service.js';
+import { ProviderKeyService } from './features/provider-keys/service.js';
+import type { ExecutionStore } from './ports/execution-store.js';
+import type { LlmClient } from './ports/llm.js';
+import type { Metrics } from './ports/metrics.js';
 import type { Config } from './config.js';
 import { OAuthService } from './features/auth/oauth.js';
 import { AuthService, DEFAULT_AUTH_OPTIONS } from './features/auth/service.js';
@@ -30,6 +42,11 @@ export interface Services {
   auth: AuthService;
   /** OAuth sign-in with the providers configured (GitHub, Google); none when unconfigured. */
   oauth: OAuthService;
+  providerKeys: ProviderKeyService;
+  executions: ExecutionStore;
+  ai: AiService;
+  llm: LlmClient;
+  metrics: Metrics;
   system: SystemInfo;
   close(): Promise<void>;
 }
@@ -71,9 +88,31 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const oauth = new OAuthService(accounts, auth, oauthProviders);
   logger.info({ store: catalog.kind, rateLimiter: limiter.kind, oauth: oauth.enabled() }, 'services ready');
   ready = true;
+  const vault = await createKeyVault(config, logger);
+  const executions = new SqliteExecutionStore(db);
+  const metrics = new LogMetrics(logger);
+  const outbound = new GuardedOutboundHttp(config.ai.allowPrivateBaseURLs);
+  const llm = new AiSdkLlmClient({
+    baseURLs: config.ai.baseURLs,
+    outbound,
+    timeoutMs: config.ai.timeoutMs,
+  });
+  const providerKeys = new ProviderKeyService(new SqliteProviderKeyStore(db), vault, outbound, llm);
+  const ai = new AiService({
+    keys: providerKeys,
+    llm,
+    executions,
+    quota: new ExecutionTokenQuota(executions),
+    metrics,
+  });
   return {
     config,
     logger,
+    providerKeys,
+    executions,
+    ai,
+    llm,
+    metrics,
     catalog,
     accounts,
     limiter,

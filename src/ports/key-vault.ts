@@ -36,3 +36,25 @@ export interface KeyVault {
   /** Id of the master key new secrets are sealed under. */
   currentMasterKeyId(): Promise<string>;
 }
+
+export type VaultErrorCode =
+  /** Tampered, truncated or moved to another context; or wrapped under a different master key. */
+  | 'decrypt_failed'
+  /** Sealed under a master key this vault does not have (not even after reloading its keyring). */
+  | 'unknown_master_key'
+  /** The context cannot be encoded (e.g. contains a NUL character). */
+  | 'invalid_context'
+  /** The key source (keyring file, AWS KMS) failed or refused; may be transient. */
+  | 'unavailable';
+
+/** What every KeyVault throws. Messages never contain plaintext or key material. */
+export class VaultError extends Error {
+  constructor(
+    readonly code: VaultErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'VaultError';
+  }
+}

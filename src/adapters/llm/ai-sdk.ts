@@ -47,7 +47,12 @@ export function toLlmError(error: unknown): LlmError {
   if (APICallError.isInstance(error)) {
     const status = error.statusCode;
     const base = { ...(status !== undefined ? { status } : {}) };
-    if (status === 401 || status === 403) {
+    // Gemini answers a wrong key with 400 INVALID_ARGUMENT / API_KEY_INVALID, not 401.
+    if (
+      status === 401 ||
+      status === 403 ||
+      (status === 400 && /API_KEY_INVALID/.test(error.responseBody ?? ''))
+    ) {
       return new LlmError('provider_unauthorized', 'The provider rejected the API key', base);
     }
     if (status === 429) {
@@ -58,7 +63,8 @@ export function toLlmError(error: unknown): LlmError {
         ...(after !== undefined ? { retryAfterSec: after } : {}),
       });
     }
-    if (status === undefined || status >= 500 || status === 408) {
+    // A 2xx here means the response started and then broke (connection dropped mid-stream).
+    if (status === undefined || status >= 500 || status === 408 || status < 300) {
       return new LlmError('provider_unavailable', 'The provider is unavailable', {
         ...base,
         retryable: true,

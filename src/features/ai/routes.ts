@@ -1,0 +1,317 @@
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { randomUUID } from 'node:crypto';
+import { requireUser } from '../../http/auth.js';
+import type { AppEnv } from '../../http/env.js';
+import { AppError, type ErrorCode } from '../../lib/errors.js';
+import type { ExecutionStore } from '../../ports/execution-store.js';
+import type { ChatMessage } from '../../ports/llm.js';
+import type { PromptService } from '../prompts/service.js';
+import { Slug } from '../patterns/schema.js';
+import { ErrorResponse } from '../shared-schema.js';
+import {
+  canonicalProvider,
+  ChatRequest,
+  ChatResponse,
+  CompareRequest,
+  Execution,
+  ExecutionQuery,
+  ExecutionSummary,
+  RunPromptRequest,
+} from './schema.js';
+import type { AiService, RunEvent, RunRequest } from './service.js';
+
+const json = <T>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+const body = <T>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
+const err = (description: string) => json(ErrorResponse, description);
+const sse = (description: string) => ({
+  description,
+  content: { 'text/event-stream': { schema: z.string() } },
+});
+const security: Record<string, string[]>[] = [{ session: [] }, { apiKey: [] }];
+const runErrors = {
+  400: err('Invalid input, or no provider key (`no_provider_key`)'),
+  401: err('Not signed in'),
+  424: err(
+    'The provider failed: `provider_unauthorized`, `provider_unavailable`, `provider_bad_response`, `provider_timeout`',
+  ),
+  429: err('Rate limited, quota used up (`quota_exceeded`) or `provider_rate_limited`'),
+};
+
+/** Provider failures are not our bugs, so never 5xx: 424 (failed dependency), or 429 for rate limits. */
+export function runErrorStatus(code: string): ContentfulStatusCode {
+  if (code === 'provider_rate_limited') return 429;
+  if (code === 'provider_refused') return 400;
+  return 424;
+}
+
+const chat = createRoute({
+  method: 'post',
+  path: '/ai/chat',
+  tags: ['AI'],
+  summary: 'Run a chat on your own provider key and wait for the whole answer',
+  security,
+  request: body(ChatRequest),
+  responses: { 200: json(ChatResponse, 'The answer with usage, cost and latency'), ...runErrors },
+});
+const stream = createRoute({
+  method: 'post',
+  path: '/ai/stream',
+  tags: ['AI'],
+  summary: 'Run a chat and stream the answer as Server-Sent Events',
+  description:
+    'Events: `start` {executionId, provider, model}, `delta` {text}, `usage` {inputTokens, outputTokens, estimated}, ' +
+    '`done` {executionId, costUsd, latencyMs, ttftMs}, `error` {code, message, partial}. A `: heartbeat` comment ' +
+    'every 15 s while waiting for the first token. Closing the connection aborts the provider call.',
+  security,
+  request: body(ChatRequest),
+  responses: { 200: sse('The event stream'), ...runErrors },
+});
+const compare = createRoute({
+  method: 'post',
+  path: '/ai/compare',
+  tags: ['AI'],
+  summary: 'Run one chat on 2-4 provider/model pairs at once, streamed over one SSE stream',
+  description:
+    'Every event carries `column` (0-based index into `targets`). A failing column sends its own `error` event and ' +
+    'the others continue; a final `end` event closes the stream.',
+  security,
+  request: body(CompareRequest),
+  responses: { 200: sse('The event stream'), ...runErrors },
+});
+const runPrompt = createRoute({
+  method: 'post',
+  path: '/prompts/{slug}/run',
+  tags: ['AI'],
+  summary: 'Render a library prompt with your variables and run it (JSON, or SSE with `stream: true`)',
+  security,
+  request: { params: z.object({ slug: Slug }), ...body(RunPromptRequest) },
+  responses: {
+    200: {
+      description: 'ChatResponse, or an event stream when `stream` is true',
+      content: { 'application/json': { schema: ChatResponse }, 'text/event-stream': { schema: z.string() } },
+    },
+    ...runErrors,
+    404: err('No such prompt'),
+  },
+});
+const listExecutions = createRoute({
+  method: 'get',
+  path: '/me/executions',
+  tags: ['AI'],
+  summary: 'Your runs, newest first',
+  security,
+  request: { query: ExecutionQuery },
+  responses: {
+    200: json(z.object({ items: z.array(ExecutionSummary), nextCursor: z.string().nullable() }), 'Runs'),
+    400: err('Invalid input'),
+    401: err('Not signed in'),
+  },
+});
+const getExecution = createRoute({
+  method: 'get',
+  path: '/me/executions/{id}',
+  tags: ['AI'],
+  summary: 'One run with its output',
+  security,
+  request: { params: z.object({ id: z.uuid() }) },
+  responses: {
+    200: json(Execution, 'The run'),
+    400: err('Invalid id'),
+    401: err('Not signed in'),
+    404: err('Not found'),
+  },
+});
+
+export interface AiRouteOptions {
+  heartbeatMs: number;
+}
+
+/** Aborts when the client goes away (request signal or SSE stream cancel). */
+function clientSignal(c: Context<AppEnv>): AbortController {
+  const controller = new AbortController();
+  const signal = c.req.raw.signal;
+  if (signal.aborted) controller.abort();
+  else signal.addEventListener('abort', () => controller.abort(), { once: true });
+  return controller;
+}
+
+function eventData(event: RunEvent): Record<string, unknown> {
+  const { type: _type, ...data } = event;
+  return data;
+}
+
+async function collect(events: AsyncGenerator<RunEvent>) {
+  let content = '';
+  let start: Extract<RunEvent, { type: 'start' }> | undefined;
+  let usage: Extract<RunEvent, { type: 'usage' }> | undefined;
+  for await (const event of events) {
+    if (event.type === 'start') start = event;
+    else if (event.type === 'delta') content += event.text;
+    else if (event.type === 'usage') usage = event;
+    else if (event.type === 'error') {
+      throw new AppError(runErrorStatus(event.code), event.code as ErrorCode, event.message, {
+        executionId: event.executionId,
+      });
+    } else if (event.type === 'done') {
+      return {
+        content,
+        provider: start!.provider,
+        model: start!.model,
+        usage: {
+          inputTokens: usage?.inputTokens ?? 0,
+          outputTokens: usage?.outputTokens ?? 0,
+          estimated: usage?.estimated ?? true,
+        },
+        costUsd: event.costUsd,
+        latencyMs: event.latencyMs,
+        ttftMs: event.ttftMs,
+        executionId: event.executionId,
+      };
+    }
+  }
+  throw new AppError(499 as ContentfulStatusCode, 'invalid_request', 'The request was aborted');
+}
+
+async function pipeSse(
+  stream: SSEStreamingApi,
+  events: AsyncGenerator<RunEvent>,
+  heartbeatMs: number,
+  column?: number,
+): Promise<void> {
+  let waiting = true;
+  const heartbeat = setInterval(() => {
+    if (waiting) void stream.write(': heartbeat\n\n');
+  }, heartbeatMs);
+  try {
+    for await (const event of events) {
+      if (event.type === 'delta') waiting = false;
+      await stream.writeSSE({
+        event: event.type,
+        data: JSON.stringify(column === undefined ? eventData(event) : { column, ...eventData(event) }),
+      });
+    }
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+function toRunRequest(input: {
+  messages: ChatMessage[];
+  provider?: string | undefined;
+  model?: string | undefined;
+  keyId?: string | undefined;
+  options?: RunRequest['options'];
+}): RunRequest {
+  return {
+    messages: input.messages,
+    provider: canonicalProvider(input.provider as RunRequest['provider'] | 'gemini' | undefined),
+    model: input.model,
+    keyId: input.keyId,
+    options: input.options,
+  };
+}
+
+export function aiRoutes(
+  app: OpenAPIHono<AppEnv>,
+  ai: AiService,
+  prompts: PromptService,
+  executions: ExecutionStore,
+  options: AiRouteOptions,
+): void {
+  const startStream = async (c: Context<AppEnv>, request: RunRequest, promptSlug: string | null) => {
+    const user = requireUser(c).user;
+    const controller = clientSignal(c);
+    const context = { user, signal: controller.signal, promptSlug };
+    const prepared = await ai.prepare(request, context); // errors here are plain JSON 4xx
+    return streamSSE(c, async (sse) => {
+      sse.onAbort(() => controller.abort());
+      await pipeSse(sse, ai.run(request, context, prepared), options.heartbeatMs);
+    });
+  };
+
+  app.openapi(chat, async (c) => {
+    const user = requireUser(c).user;
+    const request = toRunRequest(c.req.valid('json'));
+    const controller = clientSignal(c);
+    return c.json(await collect(ai.run(request, { user, signal: controller.signal })), 200);
+  });
+
+  app.openapi(stream, (async (c: Context<AppEnv>) =>
+    startStream(c, toRunRequest(c.req.valid('json' as never) as ChatRequest), null)) as never);
+
+  app.openapi(runPrompt, (async (c: Context<AppEnv>) => {
+    const user = requireUser(c).user;
+    const { slug } = c.req.param() as { slug: string };
+    const input = c.req.valid('json' as never) as z.infer<typeof RunPromptRequest>;
+    const { text } = await prompts.render(slug, input.variables, user.id);
+    const request = toRunRequest({ ...input, messages: [{ role: 'user', content: text }] });
+    if (input.stream) return startStream(c, request, slug);
+    const controller = clientSignal(c);
+    return c.json(await collect(ai.run(request, { user, signal: controller.signal, promptSlug: slug })), 200);
+  }) as never);
+
+  app.openapi(compare, (async (c: Context<AppEnv>) => {
+    const user = requireUser(c).user;
+    const input = c.req.valid('json' as never) as z.infer<typeof CompareRequest>;
+    await ai.assertQuota(user);
+    const controller = clientSignal(c);
+    const compareId = randomUUID();
+    return streamSSE(c, async (sse) => {
+      sse.onAbort(() => controller.abort());
+      await sse.writeSSE({
+        event: 'compare',
+        data: JSON.stringify({ compareId, columns: input.targets.length }),
+      });
+      await Promise.all(
+        input.targets.map(async (target, column) => {
+          const request = toRunRequest({ ...target, messages: input.messages, options: input.options });
+          const context = { user, signal: controller.signal, compareId };
+          try {
+            const prepared = await ai.prepare(request, context);
+            await pipeSse(sse, ai.run(request, context, prepared), options.heartbeatMs, column);
+          } catch (error) {
+            // A column that cannot start (no key for that provider, …) fails alone.
+            const appError = error instanceof AppError ? error : null;
+            await sse.writeSSE({
+              event: 'error',
+              data: JSON.stringify({
+                column,
+                code: appError?.code ?? 'internal_error',
+                message: appError?.message ?? 'This column failed',
+                partial: false,
+              }),
+            });
+            if (!appError) c.get('logger').error({ err: error }, 'compare column failed');
+          }
+        }),
+      );
+      await sse.writeSSE({ event: 'end', data: JSON.stringify({ compareId }) });
+    });
+  }) as never);
+
+  app.openapi(listExecutions, async (c) => {
+    const user = requireUser(c).user;
+    const query = c.req.valid('query');
+    try {
+      const page = await executions.list({ userId: user.id, ...query });
+      return c.json({ items: page.items.map(({ userId: _u, ...e }) => e), nextCursor: page.nextCursor }, 200);
+    } catch (error) {
+      if (error instanceof RangeError) throw AppError.badRequest('invalid_cursor', 'cursor is not valid');
+      throw error;
+    }
+  });
+
+  app.openapi(getExecution, async (c) => {
+    const user = requireUser(c).user;
+    const execution = await executions.get(user.id, c.req.valid('param').id);
+    if (!execution) throw AppError.notFound('Execution');
+    const { userId: _u, ...shown } = execution;
+    return c.json(shown, 200);
+  });
+}
