@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createLogger } from '../../src/adapters/log/pino.js';
 import { createApp, type AppOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import type { Logger } from '../../src/ports/logger.js';
 import { createServices, type Services } from '../../src/services.js';
 
 export const FIXTURE_CONTENT = 'test/fixtures/content';
@@ -18,11 +19,11 @@ export interface TestApp {
 /** A real app on a fresh SQLite file in a temp directory. */
 export async function createTestApp(
   env: Record<string, string> = {},
-  options: AppOptions = {},
+  options: AppOptions & { logger?: Logger } = {},
 ): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'engify-test-'));
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test', ...env });
-  const services = await createServices(config, createLogger('silent'));
+  const services = await createServices(config, options.logger ?? createLogger('silent'));
   return {
     app: createApp(services, options),
     services,
