@@ -1,9 +1,10 @@
 import Link from 'next/link';
-import { Layers, Users } from 'lucide-react';
+import { Layers, Star, Users } from 'lucide-react';
 import { Badge } from '@/components/ui/badge';
 import { DifficultyBadge } from '@/components/difficulty-badge';
+import { VisibilityBadge } from '@/components/visibility-badge';
 import { promptHref, type Labels, type PromptSummary } from '@/lib/types';
-import { cn, labelFromId } from '@/lib/utils';
+import { cn, labelFromId, pluralize } from '@/lib/utils';
 
 /** One prompt in a list. The whole card is clickable through the title link (stretched link). */
 export function PromptCard({
@@ -33,6 +34,9 @@ export function PromptCard({
         </Badge>
         <DifficultyBadge level={prompt.difficulty} />
         {prompt.source === 'user' && <Badge variant="outline">Custom</Badge>}
+        {prompt.source === 'user' && prompt.visibility === 'private' && (
+          <VisibilityBadge visibility="private" />
+        )}
       </div>
       <Heading className="text-base leading-snug font-semibold tracking-tight">
         <Link
@@ -45,20 +49,35 @@ export function PromptCard({
       </Heading>
       <p className="line-clamp-3 text-sm leading-relaxed text-muted-foreground">{prompt.description}</p>
       <dl className="mt-auto grid gap-1.5 pt-1 text-xs text-muted-foreground">
-        <div className="flex items-start gap-2">
-          <dt>
-            <Users className="mt-px size-3.5" aria-hidden="true" />
-            <span className="sr-only">Roles</span>
-          </dt>
-          <dd className="line-clamp-1">{roleLabels.join(', ')}</dd>
-        </div>
-        <div className="flex items-start gap-2">
-          <dt>
-            <Layers className="mt-px size-3.5" aria-hidden="true" />
-            <span className="sr-only">Patterns</span>
-          </dt>
-          <dd className="line-clamp-1">{patternLabels.join(', ')}</dd>
-        </div>
+        {roleLabels.length > 0 && (
+          <div className="flex items-start gap-2">
+            <dt>
+              <Users className="mt-px size-3.5" aria-hidden="true" />
+              <span className="sr-only">Roles</span>
+            </dt>
+            <dd className="line-clamp-1">{roleLabels.join(', ')}</dd>
+          </div>
+        )}
+        {patternLabels.length > 0 && (
+          <div className="flex items-start gap-2">
+            <dt>
+              <Layers className="mt-px size-3.5" aria-hidden="true" />
+              <span className="sr-only">Patterns</span>
+            </dt>
+            <dd className="line-clamp-1">{patternLabels.join(', ')}</dd>
+          </div>
+        )}
+        {prompt.rating && prompt.rating.count > 0 && prompt.rating.average !== null && (
+          <div className="flex items-start gap-2">
+            <dt>
+              <Star className="mt-px size-3.5" aria-hidden="true" />
+              <span className="sr-only">Rating</span>
+            </dt>
+            <dd>
+              {prompt.rating.average.toFixed(1)} out of 5 · {pluralize(prompt.rating.count, 'rating')}
+            </dd>
+          </div>
+        )}
       </dl>
     </article>
   );

@@ -11,6 +11,7 @@ import {
   DIFFICULTIES,
   DIFFICULTY_LABEL,
   PATTERN_CATEGORIES,
+  type EditorOptions,
   type FacetOption,
   type Labels,
   type LibraryFacets,
@@ -152,5 +153,17 @@ export async function getLabels(): Promise<Labels> {
     roles: Object.fromEntries([...c.roles].map(([id, v]) => [id, v.label])),
     categories: Object.fromEntries([...c.categories].map(([id, v]) => [id, v.label])),
     patterns: Object.fromEntries(c.patterns.map((p) => [p.id, p.name])),
+  };
+}
+
+/** Categories, roles and patterns a user prompt may use: the same as the built-in content's. */
+export async function getEditorOptions(): Promise<EditorOptions> {
+  const c = await loadContent();
+  return {
+    categories: [...c.categories].map(([id, v]) => ({ id, label: v.label })),
+    roles: [...c.roles].map(([id, v]) => ({ id, label: v.label })),
+    patterns: c.patterns
+      .map((p) => ({ id: p.id, label: p.name }))
+      .sort((a, b) => a.label.localeCompare(b.label, 'en')),
   };
 }

@@ -24,6 +24,24 @@ export interface PromptSummary {
   tags: string[];
   difficulty: Difficulty;
   source: 'builtin' | 'user';
+  /** Present on API responses (built-in prompts are always public). */
+  visibility?: Visibility;
+  rating?: Rating;
+}
+
+export type Visibility = 'private' | 'public';
+
+export interface Rating {
+  /** Average stars (1–5), null when nobody has rated yet. */
+  average: number | null;
+  count: number;
+}
+
+/** The signed-in caller's relation to a prompt (only sent when signed in). */
+export interface Viewer {
+  owner: boolean;
+  favorite: boolean;
+  rating: number | null;
 }
 
 export interface PromptVariable {
@@ -39,12 +57,68 @@ export interface PromptDetail extends PromptSummary {
   template: string;
   createdAt?: string;
   updatedAt?: string;
+  viewer?: Viewer;
 }
 
 export interface PromptPage {
   items: PromptSummary[];
   total: number;
   nextCursor: string | null;
+}
+
+export type Role = 'user' | 'admin';
+export type Tier = 'free' | 'pro' | 'team';
+export const TIERS: readonly Tier[] = ['free', 'pro', 'team'];
+export const TIER_LABEL: Record<Tier, string> = { free: 'Free', pro: 'Pro', team: 'Team' };
+
+export interface User {
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  tier: Tier;
+  createdAt: string;
+  updatedAt?: string;
+}
+
+export interface Me {
+  user: User;
+  via: 'session' | 'api_key';
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  /** First characters of the key, e.g. `egk_ab12cd34`; the key itself is never sent again. */
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+/** What `POST /api/prompts` and `PATCH /api/prompts/:slug` accept. */
+export interface PromptInput {
+  title: string;
+  description: string;
+  template: string;
+  variables?: PromptVariable[];
+  category: string;
+  roles: string[];
+  tags: string[];
+  patterns?: string[];
+  difficulty?: Difficulty;
+  visibility: Visibility;
+}
+
+export interface EditorOption {
+  id: string;
+  label: string;
+}
+
+/** Taxonomy the API accepts for user prompts (the built-in content's), handed over at build time. */
+export interface EditorOptions {
+  categories: EditorOption[];
+  roles: EditorOption[];
+  patterns: EditorOption[];
 }
 
 export interface PatternSummary {

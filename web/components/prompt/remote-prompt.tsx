@@ -2,16 +2,20 @@
 
 import * as React from 'react';
 import Link from 'next/link';
-import { useSearchParams } from 'next/navigation';
-import { AlertCircle, ChevronRight, RotateCcw } from 'lucide-react';
+import { useRouter, useSearchParams } from 'next/navigation';
+import { AlertCircle, ChevronRight, Pencil, RotateCcw, Trash2 } from 'lucide-react';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Skeleton } from '@/components/ui/skeleton';
 import { DifficultyBadge } from '@/components/difficulty-badge';
+import { DeletePromptDialog } from '@/components/my/delete-prompt-dialog';
+import { useCurrentPath, useSession } from '@/components/session/session-provider';
+import { VisibilityBadge } from '@/components/visibility-badge';
 import { ApiError, getPrompt, isAbort } from '@/lib/api';
 import type { Labels, PromptDetail } from '@/lib/types';
-import { labelFromId } from '@/lib/utils';
+import { labelFromId, signInHref } from '@/lib/utils';
+import { PromptActions } from './prompt-actions';
 import { PromptWorkbench } from './workbench';
 
 /**
@@ -24,6 +28,10 @@ export function RemotePrompt({ labels }: { labels: Labels }) {
     { status: 'loading' } | { status: 'ready'; prompt: PromptDetail } | { status: 'error'; error: ApiError }
   >({ status: 'loading' });
   const [attempt, setAttempt] = React.useState(0);
+  const [deleting, setDeleting] = React.useState(false);
+  const router = useRouter();
+  const current = useCurrentPath();
+  const { state: session } = useSession();
 
   React.useEffect(() => {
     if (!slug) {
@@ -57,7 +65,15 @@ export function RemotePrompt({ labels }: { labels: Labels }) {
         <AlertDescription>
           <p>{state.error.message}</p>
           {state.error.requestId && <p className="font-mono text-xs">Request ID: {state.error.requestId}</p>}
+          {notFound && session.status === 'signed-out' && (
+            <p>If this is one of your private prompts, sign in to see it.</p>
+          )}
           <div className="mt-2 flex flex-wrap gap-2">
+            {notFound && session.status === 'signed-out' && (
+              <Button size="sm" asChild>
+                <Link href={signInHref(current)}>Sign in</Link>
+              </Button>
+            )}
             {!notFound && slug && (
               <Button size="sm" variant="outline" onClick={() => setAttempt((n) => n + 1)}>
                 <RotateCcw aria-hidden="true" /> Try again
@@ -73,14 +89,21 @@ export function RemotePrompt({ labels }: { labels: Labels }) {
   }
 
   const { prompt } = state;
+  const owner = prompt.viewer?.owner === true;
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-6">
         <ol className="flex flex-wrap items-center gap-1.5 text-sm text-muted-foreground">
           <li>
-            <Link href="/library" className="rounded-sm hover:text-foreground">
-              Library
-            </Link>
+            {owner ? (
+              <Link href="/my/prompts" className="rounded-sm hover:text-foreground">
+                My prompts
+              </Link>
+            ) : (
+              <Link href="/library" className="rounded-sm hover:text-foreground">
+                Library
+              </Link>
+            )}
           </li>
           <li aria-hidden="true">
             <ChevronRight className="size-3.5" />
@@ -97,9 +120,31 @@ export function RemotePrompt({ labels }: { labels: Labels }) {
           </Badge>
           <DifficultyBadge level={prompt.difficulty} />
           {prompt.source === 'user' && <Badge variant="outline">Custom</Badge>}
+          {prompt.source === 'user' && prompt.visibility && (
+            <VisibilityBadge visibility={prompt.visibility} />
+          )}
         </div>
-        <h1 className="text-3xl font-semibold tracking-tight text-balance sm:text-4xl">{prompt.title}</h1>
+        <div className="flex flex-wrap items-start justify-between gap-4">
+          <h1 className="text-3xl font-semibold tracking-tight text-balance sm:text-4xl">{prompt.title}</h1>
+          {owner && (
+            <div className="flex shrink-0 gap-2">
+              <Button variant="outline" size="sm" asChild>
+                <Link href={`/my/prompts/edit?slug=${encodeURIComponent(prompt.slug)}`}>
+                  <Pencil aria-hidden="true" /> Edit
+                </Link>
+              </Button>
+              <Button variant="outline" size="sm" onClick={() => setDeleting(true)}>
+                <Trash2 aria-hidden="true" /> Delete
+              </Button>
+            </div>
+          )}
+        </div>
         <p className="max-w-3xl text-base text-muted-foreground sm:text-lg">{prompt.description}</p>
+        <PromptActions
+          key={prompt.slug}
+          slug={prompt.slug}
+          initial={{ rating: prompt.rating ?? { average: null, count: 0 }, viewer: prompt.viewer }}
+        />
         <div className="flex flex-wrap gap-1.5">
           {prompt.patterns.map((id) => (
             <Badge key={id} variant="accent" asChild>
@@ -114,6 +159,13 @@ export function RemotePrompt({ labels }: { labels: Labels }) {
         </div>
       </header>
       <PromptWorkbench template={prompt.template} variables={prompt.variables} />
+      {owner && (
+        <DeletePromptDialog
+          prompt={deleting ? prompt : null}
+          onOpenChange={setDeleting}
+          onDeleted={() => router.push('/my/prompts')}
+        />
+      )}
     </>
   );
 }

@@ -1,5 +1,7 @@
+import { Suspense } from 'react';
 import Link from 'next/link';
 import { ArrowUpRight } from 'lucide-react';
+import { AccountMenu, AccountMenuSkeleton } from '@/components/session/account-menu';
 import { HeaderSearch } from './header-search';
 import { LogoMark } from './logo';
 import { NavLink } from './nav-link';
@@ -22,9 +24,10 @@ export function SiteHeader() {
             Library
           </NavLink>
           <NavLink href="/patterns">Patterns</NavLink>
+          {/* Narrow screens need the room for the account links; the footer links the docs too. */}
           <a
             href="/api/docs"
-            className="inline-flex items-center gap-0.5 rounded-md px-2 py-1.5 text-sm font-medium text-muted-foreground transition-colors hover:text-foreground sm:px-3"
+            className="hidden items-center gap-0.5 rounded-md px-2 py-1.5 text-sm font-medium whitespace-nowrap text-muted-foreground transition-colors hover:text-foreground sm:inline-flex sm:px-3"
           >
             API docs
             <ArrowUpRight className="hidden size-3.5 sm:inline" aria-hidden="true" />
@@ -33,6 +36,10 @@ export function SiteHeader() {
         <div className="ml-auto flex items-center gap-2">
           <HeaderSearch />
           <ThemeToggle />
+          {/* The menu reads the query string (for ?next=), which only exists in the browser. */}
+          <Suspense fallback={<AccountMenuSkeleton />}>
+            <AccountMenu />
+          </Suspense>
         </div>
       </div>
     </header>

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { Suspense } from 'react';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { ChevronRight, Hash, Layers, Users } from 'lucide-react';
@@ -6,6 +7,7 @@ import { Badge } from '@/components/ui/badge';
 import { Container } from '@/components/page-header';
 import { DifficultyBadge } from '@/components/difficulty-badge';
 import { PromptCard } from '@/components/prompt-card';
+import { PromptActions, PromptActionsSkeleton } from '@/components/prompt/prompt-actions';
 import { PromptWorkbench } from '@/components/prompt/workbench';
 import { getLabels, getPrompt, loadContent, toSummary } from '@/lib/content';
 import { PATTERN_CATEGORY_INFO } from '@/lib/types';
@@ -85,6 +87,10 @@ export default async function PromptPage({ params }: Props) {
         <p className="max-w-3xl text-base text-pretty text-muted-foreground sm:text-lg">
           {prompt.description}
         </p>
+        {/* Favorite and rating depend on who is looking: loaded in the browser. */}
+        <Suspense fallback={<PromptActionsSkeleton />}>
+          <PromptActions slug={prompt.slug} />
+        </Suspense>
         <dl className="grid gap-3 text-sm sm:grid-cols-[auto_1fr] sm:gap-x-4">
           <dt className="flex items-center gap-1.5 font-medium text-muted-foreground">
             <Users className="size-4" aria-hidden="true" /> For
