@@ -431,3 +431,14 @@ describe('auth rate limit', () => {
     }
   }, 30_000);
 });
+
+describe('GET /api/auth/session', () => {
+  it('answers 200 with null when signed out, and the user when signed in', async () => {
+    const anonymous = await call('GET', '/api/auth/session');
+    expect(anonymous.status).toBe(200);
+    expect(anonymous.body).toEqual({ user: null, via: null });
+    const { cookie, email } = await signUp('session');
+    const signedIn = await call('GET', '/api/auth/session', { cookie });
+    expect(signedIn.body).toMatchObject({ user: { email }, via: 'session' });
+  });
+});

@@ -58,6 +58,18 @@ const signOut = createRoute({
     401: err('Not signed in'),
   },
 });
+const session = createRoute({
+  method: 'get',
+  path: '/auth/session',
+  tags: ['Auth'],
+  summary: 'Who is signed in, or null (never 401: for pages that render either way)',
+  responses: {
+    200: json(
+      z.object({ user: UserResponse.shape.user.nullable(), via: z.enum(['session', 'api_key']).nullable() }),
+      'The caller',
+    ),
+  },
+});
 const me = createRoute({
   method: 'get',
   path: '/me',
@@ -128,6 +140,10 @@ export function authRoutes(
     const signedOut = await auth.signOut(principal, everywhere ?? false);
     clearSessionCookie(c, cookies);
     return c.json({ signedOut }, 200);
+  });
+  app.openapi(session, (c) => {
+    const principal = c.get('principal');
+    return c.json({ user: principal?.user ?? null, via: principal?.via ?? null }, 200);
   });
   app.openapi(me, (c) => {
     const principal = requireUser(c);

@@ -43,6 +43,13 @@ export const Rating = z
   .openapi('Rating', { description: 'Average stars (1-5, null when unrated) and number of ratings' });
 
 export const Prompt = PromptContent.extend({
+  // Built-in content has stricter minimums than user prompts; responses carry both.
+  title: z.string(),
+  description: z.string(),
+  template: z.string(),
+  tags: z.array(TaxonomyId),
+  patterns: z.array(Slug),
+  roles: z.array(TaxonomyId),
   source: z.enum(['builtin', 'user']),
   visibility: z.enum(['public', 'private']),
   rating: Rating,
