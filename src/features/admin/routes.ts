@@ -4,20 +4,14 @@ import type { AppEnv } from '../../http/env.js';
 import { AppError } from '../../lib/errors.js';
 import type { AccountStore } from '../../ports/account-store.js';
 import { User } from '../auth/schema.js';
-import { ErrorResponse } from '../shared-schema.js';
-
-const json = <T>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const security: Record<string, string[]>[] = [{ session: [] }, { apiKey: [] }];
+import { ErrorResponse, jsonContent, signedIn } from '../shared-schema.js';
 
 const listUsers = createRoute({
   method: 'get',
   path: '/admin/users',
   tags: ['Admin'],
   summary: 'List users (admins only)',
-  security,
+  security: signedIn,
   request: {
     query: z.object({
       limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -25,9 +19,9 @@ const listUsers = createRoute({
     }),
   },
   responses: {
-    200: json(z.object({ items: z.array(User), total: z.number().int() }), 'Users'),
-    401: json(ErrorResponse, 'Not signed in'),
-    403: json(ErrorResponse, 'Not an admin'),
+    200: jsonContent(z.object({ items: z.array(User), total: z.number().int() }), 'Users'),
+    401: jsonContent(ErrorResponse, 'Not signed in'),
+    403: jsonContent(ErrorResponse, 'Not an admin'),
   },
 });
 
@@ -36,7 +30,7 @@ const updateUser = createRoute({
   path: '/admin/users/{id}',
   tags: ['Admin'],
   summary: "Change a user's tier or role (admins only)",
-  security,
+  security: signedIn,
   request: {
     params: z.object({ id: z.uuid() }),
     body: {
@@ -55,11 +49,11 @@ const updateUser = createRoute({
     },
   },
   responses: {
-    200: json(User, 'Updated user'),
-    400: json(ErrorResponse, 'Invalid input'),
-    401: json(ErrorResponse, 'Not signed in'),
-    403: json(ErrorResponse, 'Not an admin'),
-    404: json(ErrorResponse, 'No such user'),
+    200: jsonContent(User, 'Updated user'),
+    400: jsonContent(ErrorResponse, 'Invalid input'),
+    401: jsonContent(ErrorResponse, 'Not signed in'),
+    403: jsonContent(ErrorResponse, 'Not an admin'),
+    404: jsonContent(ErrorResponse, 'No such user'),
   },
 });
 

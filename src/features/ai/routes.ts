@@ -10,7 +10,7 @@ import type { ExecutionStore } from '../../ports/execution-store.js';
 import type { ChatMessage } from '../../ports/llm.js';
 import type { PromptService } from '../prompts/service.js';
 import { Slug } from '../patterns/schema.js';
-import { ErrorResponse } from '../shared-schema.js';
+import { errorContent, jsonBody, jsonContent, signedIn } from '../shared-schema.js';
 import {
   canonicalProvider,
   ChatRequest,
@@ -23,24 +23,17 @@ import {
 } from './schema.js';
 import type { AiService, RunEvent, RunRequest } from './service.js';
 
-const json = <T>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const body = <T>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
-const err = (description: string) => json(ErrorResponse, description);
 const sse = (description: string) => ({
   description,
   content: { 'text/event-stream': { schema: z.string() } },
 });
-const security: Record<string, string[]>[] = [{ session: [] }, { apiKey: [] }];
 const runErrors = {
-  400: err('Invalid input, or no provider key (`no_provider_key`)'),
-  401: err('Not signed in'),
-  424: err(
+  400: errorContent('Invalid input, or no provider key (`no_provider_key`)'),
+  401: errorContent('Not signed in'),
+  424: errorContent(
     'The provider failed: `provider_unauthorized`, `provider_unavailable`, `provider_bad_response`, `provider_timeout`',
   ),
-  429: err('Rate limited, quota used up (`quota_exceeded`) or `provider_rate_limited`'),
+  429: errorContent('Rate limited, quota used up (`quota_exceeded`) or `provider_rate_limited`'),
 };
 
 /** Provider failures are not our bugs, so never 5xx: 424 (failed dependency), or 429 for rate limits. */
@@ -55,9 +48,9 @@ const chat = createRoute({
   path: '/ai/chat',
   tags: ['AI'],
   summary: 'Run a chat on your own provider key and wait for the whole answer',
-  security,
-  request: body(ChatRequest),
-  responses: { 200: json(ChatResponse, 'The answer with usage, cost and latency'), ...runErrors },
+  security: signedIn,
+  request: jsonBody(ChatRequest),
+  responses: { 200: jsonContent(ChatResponse, 'The answer with usage, cost and latency'), ...runErrors },
 });
 const stream = createRoute({
   method: 'post',
@@ -68,8 +61,8 @@ const stream = createRoute({
     'Events: `start` {executionId, provider, model}, `delta` {text}, `usage` {inputTokens, outputTokens, estimated}, ' +
     '`done` {executionId, costUsd, latencyMs, ttftMs}, `error` {code, message, partial}. A `: heartbeat` comment ' +
     'every 15 s while waiting for the first token. Closing the connection aborts the provider call.',
-  security,
-  request: body(ChatRequest),
+  security: signedIn,
+  request: jsonBody(ChatRequest),
   responses: { 200: sse('The event stream'), ...runErrors },
 });
 const compare = createRoute({
@@ -80,8 +73,8 @@ const compare = createRoute({
   description:
     'Every event carries `column` (0-based index into `targets`). A failing column sends its own `error` event and ' +
     'the others continue; a final `end` event closes the stream.',
-  security,
-  request: body(CompareRequest),
+  security: signedIn,
+  request: jsonBody(CompareRequest),
   responses: { 200: sse('The event stream'), ...runErrors },
 });
 const runPrompt = createRoute({
@@ -89,15 +82,15 @@ const runPrompt = createRoute({
   path: '/prompts/{slug}/run',
   tags: ['AI'],
   summary: 'Render a library prompt with your variables and run it (JSON, or SSE with `stream: true`)',
-  security,
-  request: { params: z.object({ slug: Slug }), ...body(RunPromptRequest) },
+  security: signedIn,
+  request: { params: z.object({ slug: Slug }), ...jsonBody(RunPromptRequest) },
   responses: {
     200: {
       description: 'ChatResponse, or an event stream when `stream` is true',
       content: { 'application/json': { schema: ChatResponse }, 'text/event-stream': { schema: z.string() } },
     },
     ...runErrors,
-    404: err('No such prompt'),
+    404: errorContent('No such prompt'),
   },
 });
 const listExecutions = createRoute({
@@ -105,12 +98,15 @@ const listExecutions = createRoute({
   path: '/me/executions',
   tags: ['AI'],
   summary: 'Your runs, newest first',
-  security,
+  security: signedIn,
   request: { query: ExecutionQuery },
   responses: {
-    200: json(z.object({ items: z.array(ExecutionSummary), nextCursor: z.string().nullable() }), 'Runs'),
-    400: err('Invalid input'),
-    401: err('Not signed in'),
+    200: jsonContent(
+      z.object({ items: z.array(ExecutionSummary), nextCursor: z.string().nullable() }),
+      'Runs',
+    ),
+    400: errorContent('Invalid input'),
+    401: errorContent('Not signed in'),
   },
 });
 const getExecution = createRoute({
@@ -118,13 +114,13 @@ const getExecution = createRoute({
   path: '/me/executions/{id}',
   tags: ['AI'],
   summary: 'One run with its output',
-  security,
+  security: signedIn,
   request: { params: z.object({ id: z.uuid() }) },
   responses: {
-    200: json(Execution, 'The run'),
-    400: err('Invalid id'),
-    401: err('Not signed in'),
-    404: err('Not found'),
+    200: jsonContent(Execution, 'The run'),
+    400: errorContent('Invalid id'),
+    401: errorContent('Not signed in'),
+    404: errorContent('Not found'),
   },
 });
 

@@ -2,7 +2,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { clearSessionCookie, requireUser, setSessionCookie, type CookieOptions } from '../../http/auth.js';
 import type { AppEnv } from '../../http/env.js';
-import { ErrorResponse } from '../shared-schema.js';
+import { errorContent, jsonBody, jsonContent, signedIn } from '../shared-schema.js';
 import {
   ApiKey,
   CreateApiKeyRequest,
@@ -15,22 +15,18 @@ import {
 } from './schema.js';
 import type { AuthService } from './service.js';
 
-const json = <T>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const body = <T>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
-const err = (description: string) => json(ErrorResponse, description);
-const security: Record<string, string[]>[] = [{ session: [] }, { apiKey: [] }];
-
 const signUp = createRoute({
   method: 'post',
   path: '/auth/signup',
   tags: ['Auth'],
   summary: 'Create an account and sign in',
   description: 'The first account on a fresh install becomes an admin. Sets the session cookie.',
-  request: body(SignUpRequest),
-  responses: { 201: json(UserResponse, 'Signed up'), 400: err('Invalid input'), 409: err('Email taken') },
+  request: jsonBody(SignUpRequest),
+  responses: {
+    201: jsonContent(UserResponse, 'Signed up'),
+    400: errorContent('Invalid input'),
+    409: errorContent('Email taken'),
+  },
 });
 const signIn = createRoute({
   method: 'post',
@@ -39,11 +35,11 @@ const signIn = createRoute({
   summary: 'Sign in with email and password',
   description:
     'Sets the session cookie. Repeated failures slow down and then lock the account and the IP for a while (429 `account_locked`).',
-  request: body(SignInRequest),
+  request: jsonBody(SignInRequest),
   responses: {
-    200: json(UserResponse, 'Signed in'),
-    401: err('Wrong email or password'),
-    429: err('Locked'),
+    200: jsonContent(UserResponse, 'Signed in'),
+    401: errorContent('Wrong email or password'),
+    429: errorContent('Locked'),
   },
 });
 const signOut = createRoute({
@@ -51,11 +47,11 @@ const signOut = createRoute({
   path: '/auth/signout',
   tags: ['Auth'],
   summary: 'Sign out (this session, or every session with `everywhere`)',
-  security,
+  security: signedIn,
   request: { body: { required: false, content: { 'application/json': { schema: SignOutRequest } } } },
   responses: {
-    200: json(z.object({ signedOut: z.number().int() }), 'Signed out'),
-    401: err('Not signed in'),
+    200: jsonContent(z.object({ signedOut: z.number().int() }), 'Signed out'),
+    401: errorContent('Not signed in'),
   },
 });
 const session = createRoute({
@@ -64,7 +60,7 @@ const session = createRoute({
   tags: ['Auth'],
   summary: 'Who is signed in, or null (never 401: for pages that render either way)',
   responses: {
-    200: json(
+    200: jsonContent(
       z.object({ user: UserResponse.shape.user.nullable(), via: z.enum(['session', 'api_key']).nullable() }),
       'The caller',
     ),
@@ -75,16 +71,19 @@ const me = createRoute({
   path: '/me',
   tags: ['Account'],
   summary: 'The signed-in user',
-  security,
-  responses: { 200: json(MeResponse, 'You'), 401: err('Not signed in') },
+  security: signedIn,
+  responses: { 200: jsonContent(MeResponse, 'You'), 401: errorContent('Not signed in') },
 });
 const listKeys = createRoute({
   method: 'get',
   path: '/me/api-keys',
   tags: ['Account'],
   summary: 'Your personal API keys (never the keys themselves)',
-  security,
-  responses: { 200: json(z.object({ items: z.array(ApiKey) }), 'Keys'), 401: err('Not signed in') },
+  security: signedIn,
+  responses: {
+    200: jsonContent(z.object({ items: z.array(ApiKey) }), 'Keys'),
+    401: errorContent('Not signed in'),
+  },
 });
 const createKey = createRoute({
   method: 'post',
@@ -92,18 +91,26 @@ const createKey = createRoute({
   tags: ['Account'],
   summary: 'Create a personal API key (`egk_…`, shown once)',
   description: 'Use it as `Authorization: Bearer egk_…` on any route a session can use.',
-  security,
-  request: body(CreateApiKeyRequest),
-  responses: { 201: json(CreatedApiKey, 'Created'), 400: err('Invalid input'), 401: err('Not signed in') },
+  security: signedIn,
+  request: jsonBody(CreateApiKeyRequest),
+  responses: {
+    201: jsonContent(CreatedApiKey, 'Created'),
+    400: errorContent('Invalid input'),
+    401: errorContent('Not signed in'),
+  },
 });
 const revokeKey = createRoute({
   method: 'delete',
   path: '/me/api-keys/{id}',
   tags: ['Account'],
   summary: 'Revoke a personal API key',
-  security,
+  security: signedIn,
   request: { params: z.object({ id: z.string().min(1).max(64) }) },
-  responses: { 204: { description: 'Revoked' }, 401: err('Not signed in'), 404: err('No such key') },
+  responses: {
+    204: { description: 'Revoked' },
+    401: errorContent('Not signed in'),
+    404: errorContent('No such key'),
+  },
 });
 
 function requestMeta(c: Context<AppEnv>, ip: string) {

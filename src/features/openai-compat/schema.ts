@@ -153,12 +153,10 @@ export const OpenAiErrorBody = z
   .object({
     error: z.object({
       message: z.string(),
-      type: z
-        .string()
-        .openapi({
-          example: 'invalid_request_error',
-          description: 'invalid_request_error, rate_limit_error, api_error, server_error',
-        }),
+      type: z.string().openapi({
+        example: 'invalid_request_error',
+        description: 'invalid_request_error, rate_limit_error, api_error, server_error',
+      }),
       param: z.string().nullable(),
       code: z.string().nullable().openapi({ example: 'no_provider_key' }),
     }),

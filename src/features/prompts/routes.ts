@@ -1,7 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { requireUser } from '../../http/auth.js';
 import type { AppEnv } from '../../http/env.js';
-import { ErrorResponse, errorResponses } from '../shared-schema.js';
+import { errorContent, errorResponses, jsonBody, jsonContent, signedIn } from '../shared-schema.js';
 import { Slug } from '../patterns/schema.js';
 import {
   CreatePromptRequest,
@@ -21,10 +21,6 @@ import type { UserPromptService } from './user-prompts.js';
 const SlugParam = z.object({
   slug: Slug.openapi({ param: { name: 'slug', in: 'path' }, example: 'review-pull-request' }),
 });
-const json = <T>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 
 const listPrompts = createRoute({
   method: 'get',
@@ -35,7 +31,7 @@ const listPrompts = createRoute({
     'Full-text search (ranked) over title, description, tags and template, combined with filters. ' +
     'Pass `nextCursor` back as `cursor` for the next page.',
   request: { query: PromptListQuery },
-  responses: { 200: json(PromptPage, 'A page of prompts'), 400: errorResponses[400] },
+  responses: { 200: jsonContent(PromptPage, 'A page of prompts'), 400: errorResponses[400] },
 });
 
 const getPrompt = createRoute({
@@ -44,7 +40,7 @@ const getPrompt = createRoute({
   tags: ['Prompts'],
   summary: 'Get one prompt with its template and variables',
   request: { params: SlugParam },
-  responses: { 200: json(Prompt, 'The prompt'), ...errorResponses },
+  responses: { 200: jsonContent(Prompt, 'The prompt'), ...errorResponses },
 });
 
 const renderPrompt = createRoute({
@@ -59,7 +55,7 @@ const renderPrompt = createRoute({
     params: SlugParam,
     body: { required: true, content: { 'application/json': { schema: RenderRequest } } },
   },
-  responses: { 200: json(RenderResponse, 'The rendered prompt'), ...errorResponses },
+  responses: { 200: jsonContent(RenderResponse, 'The rendered prompt'), ...errorResponses },
 });
 
 const getFacets = createRoute({
@@ -67,12 +63,9 @@ const getFacets = createRoute({
   path: '/facets',
   tags: ['Prompts'],
   summary: 'Roles, categories, patterns, tags and difficulties with prompt counts',
-  responses: { 200: json(Facets, 'Facet counts') },
+  responses: { 200: jsonContent(Facets, 'Facet counts') },
 });
 
-const security: Record<string, string[]>[] = [{ session: [] }, { apiKey: [] }];
-const err = (description: string) => json(ErrorResponse, description);
-const body = <T>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
 const MyListQuery = PromptListQuery.pick({ q: true, limit: true, cursor: true });
 
 const createPrompt = createRoute({
@@ -80,12 +73,12 @@ const createPrompt = createRoute({
   path: '/prompts',
   tags: ['My prompts'],
   summary: 'Create your own prompt (private unless `visibility` is public)',
-  security,
-  request: body(CreatePromptRequest),
+  security: signedIn,
+  request: jsonBody(CreatePromptRequest),
   responses: {
-    201: json(Prompt, 'Created, with its generated slug'),
-    400: err('Invalid input'),
-    401: err('Not signed in'),
+    201: jsonContent(Prompt, 'Created, with its generated slug'),
+    400: errorContent('Invalid input'),
+    401: errorContent('Not signed in'),
   },
 });
 const updatePrompt = createRoute({
@@ -93,18 +86,22 @@ const updatePrompt = createRoute({
   path: '/prompts/{slug}',
   tags: ['My prompts'],
   summary: 'Change your prompt',
-  security,
-  request: { params: SlugParam, ...body(UpdatePromptRequest) },
-  responses: { 200: json(Prompt, 'Updated'), ...errorResponses, 401: err('Not signed in') },
+  security: signedIn,
+  request: { params: SlugParam, ...jsonBody(UpdatePromptRequest) },
+  responses: { 200: jsonContent(Prompt, 'Updated'), ...errorResponses, 401: errorContent('Not signed in') },
 });
 const deletePrompt = createRoute({
   method: 'delete',
   path: '/prompts/{slug}',
   tags: ['My prompts'],
   summary: 'Delete your prompt',
-  security,
+  security: signedIn,
   request: { params: SlugParam },
-  responses: { 204: { description: 'Deleted' }, 404: err('Not found'), 401: err('Not signed in') },
+  responses: {
+    204: { description: 'Deleted' },
+    404: errorContent('Not found'),
+    401: errorContent('Not signed in'),
+  },
 });
 const favorite = (method: 'put' | 'delete') =>
   createRoute({
@@ -112,12 +109,12 @@ const favorite = (method: 'put' | 'delete') =>
     path: '/prompts/{slug}/favorite',
     tags: ['My prompts'],
     summary: method === 'put' ? 'Mark a prompt as favorite' : 'Remove a prompt from favorites',
-    security,
+    security: signedIn,
     request: { params: SlugParam },
     responses: {
-      200: json(z.object({ favorite: z.boolean() }), 'Done (idempotent)'),
-      404: err('Not found'),
-      401: err('Not signed in'),
+      200: jsonContent(z.object({ favorite: z.boolean() }), 'Done (idempotent)'),
+      404: errorContent('Not found'),
+      401: errorContent('Not signed in'),
     },
   });
 const ratePrompt = createRoute({
@@ -125,12 +122,12 @@ const ratePrompt = createRoute({
   path: '/prompts/{slug}/rating',
   tags: ['My prompts'],
   summary: 'Rate a prompt 1-5 (one rating per user; rating again replaces it)',
-  security,
-  request: { params: SlugParam, ...body(RatingRequest) },
+  security: signedIn,
+  request: { params: SlugParam, ...jsonBody(RatingRequest) },
   responses: {
-    200: json(z.object({ stars: z.number().int(), rating: Rating }), 'Rated'),
+    200: jsonContent(z.object({ stars: z.number().int(), rating: Rating }), 'Rated'),
     ...errorResponses,
-    401: err('Not signed in'),
+    401: errorContent('Not signed in'),
   },
 });
 const myPrompts = createRoute({
@@ -138,18 +135,18 @@ const myPrompts = createRoute({
   path: '/me/prompts',
   tags: ['My prompts'],
   summary: 'Prompts you created, private ones included',
-  security,
+  security: signedIn,
   request: { query: MyListQuery },
-  responses: { 200: json(PromptPage, 'Your prompts'), 401: err('Not signed in') },
+  responses: { 200: jsonContent(PromptPage, 'Your prompts'), 401: errorContent('Not signed in') },
 });
 const myFavorites = createRoute({
   method: 'get',
   path: '/me/favorites',
   tags: ['My prompts'],
   summary: 'Prompts you marked as favorite',
-  security,
+  security: signedIn,
   request: { query: MyListQuery },
-  responses: { 200: json(PromptPage, 'Your favorites'), 401: err('Not signed in') },
+  responses: { 200: jsonContent(PromptPage, 'Your favorites'), 401: errorContent('Not signed in') },
 });
 
 export function promptRoutes(

@@ -2,16 +2,9 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { requireUser } from '../../http/auth.js';
 import type { AppEnv } from '../../http/env.js';
 import { canonicalProvider, CreateProviderKeyRequest, ProviderKeyView, Settings } from '../ai/schema.js';
-import { ErrorResponse } from '../shared-schema.js';
+import { errorContent, jsonBody, jsonContent, signedIn } from '../shared-schema.js';
 import type { ProviderKeyService } from './service.js';
 
-const json = <T>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const body = <T>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
-const err = (description: string) => json(ErrorResponse, description);
-const security: Record<string, string[]>[] = [{ session: [] }, { apiKey: [] }];
 const IdParam = z.object({ id: z.uuid() });
 
 const list = createRoute({
@@ -19,8 +12,11 @@ const list = createRoute({
   path: '/me/provider-keys',
   tags: ['Provider keys'],
   summary: 'Your provider keys, masked (never the keys themselves)',
-  security,
-  responses: { 200: json(z.object({ items: z.array(ProviderKeyView) }), 'Keys'), 401: err('Not signed in') },
+  security: signedIn,
+  responses: {
+    200: jsonContent(z.object({ items: z.array(ProviderKeyView) }), 'Keys'),
+    401: errorContent('Not signed in'),
+  },
 });
 const create = createRoute({
   method: 'post',
@@ -30,22 +26,26 @@ const create = createRoute({
   description:
     '`baseURL` is required for `openai-compatible` (Ollama, LM Studio, vLLM, Groq, OpenRouter…). Private, loopback ' +
     'and link-local base URLs are refused unless the server allows them (`base_url_refused`).',
-  security,
-  request: body(CreateProviderKeyRequest),
-  responses: { 201: json(ProviderKeyView, 'Stored'), 400: err('Invalid input'), 401: err('Not signed in') },
+  security: signedIn,
+  request: jsonBody(CreateProviderKeyRequest),
+  responses: {
+    201: jsonContent(ProviderKeyView, 'Stored'),
+    400: errorContent('Invalid input'),
+    401: errorContent('Not signed in'),
+  },
 });
 const remove = createRoute({
   method: 'delete',
   path: '/me/provider-keys/{id}',
   tags: ['Provider keys'],
   summary: 'Delete a provider key',
-  security,
+  security: signedIn,
   request: { params: IdParam },
   responses: {
     204: { description: 'Deleted' },
-    400: err('Invalid id'),
-    401: err('Not signed in'),
-    404: err('Not found'),
+    400: errorContent('Invalid id'),
+    401: errorContent('Not signed in'),
+    404: errorContent('Not found'),
   },
 });
 const test = createRoute({
@@ -53,16 +53,16 @@ const test = createRoute({
   path: '/me/provider-keys/{id}/test',
   tags: ['Provider keys'],
   summary: 'Check a key with a cheap call to the provider (lists models)',
-  security,
+  security: signedIn,
   request: { params: IdParam },
   responses: {
-    200: json(
+    200: jsonContent(
       z.object({ ok: z.boolean(), code: z.string().optional(), message: z.string().optional() }),
       'Result',
     ),
-    400: err('Invalid id'),
-    401: err('Not signed in'),
-    404: err('Not found'),
+    400: errorContent('Invalid id'),
+    401: errorContent('Not signed in'),
+    404: errorContent('Not found'),
   },
 });
 const getSettings = createRoute({
@@ -70,17 +70,21 @@ const getSettings = createRoute({
   path: '/me/settings',
   tags: ['Provider keys'],
   summary: 'Your settings (default provider)',
-  security,
-  responses: { 200: json(Settings, 'Settings'), 401: err('Not signed in') },
+  security: signedIn,
+  responses: { 200: jsonContent(Settings, 'Settings'), 401: errorContent('Not signed in') },
 });
 const putSettings = createRoute({
   method: 'put',
   path: '/me/settings',
   tags: ['Provider keys'],
   summary: 'Change your settings',
-  security,
-  request: body(Settings),
-  responses: { 200: json(Settings, 'Settings'), 400: err('Invalid input'), 401: err('Not signed in') },
+  security: signedIn,
+  request: jsonBody(Settings),
+  responses: {
+    200: jsonContent(Settings, 'Settings'),
+    400: errorContent('Invalid input'),
+    401: errorContent('Not signed in'),
+  },
 });
 
 export function providerKeyRoutes(app: OpenAPIHono<AppEnv>, keys: ProviderKeyService): void {
