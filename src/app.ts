@@ -5,6 +5,7 @@ import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { adminRoutes } from './features/admin/routes.js';
 import { aiRoutes } from './features/ai/routes.js';
+import { openAiCompatRoutes, openAiErrorFormat } from './features/openai-compat/routes.js';
 import { providerKeyRoutes } from './features/provider-keys/routes.js';
 import { oauthRoutes } from './features/auth/oauth-routes.js';
 import { authRoutes } from './features/auth/routes.js';
@@ -53,6 +54,8 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
     c.header('Content-Security-Policy', c.req.path.endsWith('/docs') ? DOCS_CSP : API_CSP);
     if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
   });
+  // The OpenAI-compatible surface answers in OpenAI's error shape, whichever middleware refused.
+  api.use('/v1/*', openAiErrorFormat);
   api.use(
     bodyLimit({
       maxSize: services.config.bodyLimitBytes,
@@ -108,7 +111,7 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   const apiLimit = rateLimit<AppEnv>(services.limiter, 'api', limits, identify);
   // Model calls: their own, hourly budget (100/hour per user), counted instead of the `api` group.
   const aiLimit = rateLimit<AppEnv>(services.limiter, 'ai', limits, identify);
-  const isAiRoute = (path: string) => /^\/api\/(ai\/|v1\/|prompts\/[^/]+\/run$)/.test(path);
+  const isAiRoute = (path: string) => /^\/api\/(ai\/|v1\/chat\/|prompts\/[^/]+\/run$)/.test(path);
   api.use('/auth/signup', authLimit);
   api.use('/auth/signin', authLimit);
   api.use('/auth/oauth/:provider/callback', authLimit);
@@ -128,6 +131,7 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   aiRoutes(api, services.ai, new PromptService(services.catalog), services.executions, {
     heartbeatMs: config.ai.heartbeatMs,
   });
+  openAiCompatRoutes(api, services.ai, services.providerKeys, { heartbeatMs: config.ai.heartbeatMs });
   api.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'apiKey',
     in: 'cookie',

@@ -238,6 +238,7 @@ describe('provider failures', () => {
     const res = await call('POST', '/api/ai/chat', { ...ask('never'), provider: 'openai' });
     expect(res.status).toBe(429);
     expect((await json(res)).error.code).toBe('provider_rate_limited');
+    expect(res.headers.get('retry-after')).toBe('0'); // the provider's own hint is passed on
     expect(fake.requests).toHaveLength(3);
   });
 

@@ -128,9 +128,19 @@ export class AiSdkLlmClient implements LlmClient {
     } catch (err) {
       throw toLlmError(err);
     }
+    // System instructions go in `system` (what every provider API has a slot for); the AI SDK warns
+    // about system messages inside `messages`.
+    const system = request.messages
+      .filter((m) => m.role === 'system')
+      .map((m) => m.content)
+      .join('\n\n');
     const result = streamText({
       model,
-      messages: request.messages,
+      ...(system ? { system } : {}),
+      messages: request.messages.filter((m) => m.role !== 'system') as {
+        role: 'user' | 'assistant';
+        content: string;
+      }[],
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
       ...(request.maxTokens !== undefined ? { maxOutputTokens: request.maxTokens } : {}),
       abortSignal: signal,

@@ -151,9 +151,15 @@ async function collect(events: AsyncGenerator<RunEvent>) {
     else if (event.type === 'delta') content += event.text;
     else if (event.type === 'usage') usage = event;
     else if (event.type === 'error') {
-      throw new AppError(runErrorStatus(event.code), event.code as ErrorCode, event.message, {
-        executionId: event.executionId,
-      });
+      throw new AppError(
+        runErrorStatus(event.code),
+        event.code as ErrorCode,
+        event.message,
+        { executionId: event.executionId },
+        event.retryAfterSec !== undefined
+          ? { 'Retry-After': String(Math.ceil(event.retryAfterSec)) }
+          : undefined,
+      );
     } else if (event.type === 'done') {
       return {
         content,

@@ -37,7 +37,15 @@ export type RunEvent =
       ttftMs: number | null;
       finishReason: string;
     }
-  | { type: 'error'; executionId: string; code: string; message: string; partial: boolean };
+  | {
+      type: 'error';
+      executionId: string;
+      code: string;
+      message: string;
+      partial: boolean;
+      /** The provider's own retry hint, when it sent one (rate limits). */
+      retryAfterSec?: number;
+    };
 
 export interface RetryPolicy {
   /** Retries after the first attempt, only while no token has arrived. */

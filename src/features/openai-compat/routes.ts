@@ -7,6 +7,7 @@ import { AppError } from '../../lib/errors.js';
 import { DEFAULT_MODELS, knownModels } from '../ai/pricing.js';
 import type { AiService, RunContext, RunEvent, RunRequest } from '../ai/service.js';
 import type { ProviderKeyService } from '../provider-keys/service.js';
+import { jsonBody, jsonContent } from '../shared-schema.js';
 import { ChatCompletion, ChatCompletionRequest, ModelList, OpenAiErrorBody } from './schema.js';
 import {
   chunk,
@@ -28,11 +29,9 @@ import {
 // OpenAI's error shape and takes Engify API keys only (it is for programs, not the browser).
 
 const TAG = 'OpenAI-compatible';
+/** API keys only: this surface refuses session cookies. */
 const security: Record<string, string[]>[] = [{ apiKey: [] }];
-const err = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: OpenAiErrorBody } },
-});
+const err = (description: string) => jsonContent(OpenAiErrorBody, description);
 
 const chatCompletions = createRoute({
   method: 'post',
@@ -48,7 +47,7 @@ const chatCompletions = createRoute({
     "Engify's error code); provider failures are 424 (`api_error`) or 429, never 5xx. The " +
     '`X-Engify-Execution-Id` header names the run in `/api/me/executions`.',
   security,
-  request: { body: { required: true, content: { 'application/json': { schema: ChatCompletionRequest } } } },
+  request: jsonBody(ChatCompletionRequest),
   responses: {
     200: {
       description: 'A `chat.completion`, or an event stream of `chat.completion.chunk`',
@@ -75,7 +74,7 @@ const listModels = createRoute({
   description: 'Providers as `openai/<model>` etc.; OpenAI-compatible keys as `<providerKeyId>/default`.',
   security,
   responses: {
-    200: { description: 'Models', content: { 'application/json': { schema: ModelList } } },
+    200: jsonContent(ModelList, 'Models'),
     401: err('No Engify API key'),
   },
 });
@@ -167,7 +166,8 @@ async function respondJson(c: Context<AppEnv>, meta: CompletionMeta, events: Eve
   for await (const event of events) {
     if (event.type === 'delta') content += event.text;
     else if (event.type === 'usage') usage = event;
-    else if (event.type === 'error') return sendError(c, runFailure(event.code, event.message));
+    else if (event.type === 'error')
+      return sendError(c, runFailure(event.code, event.message, event.retryAfterSec));
     else if (event.type === 'done') {
       return c.json(completion(meta, content, finishReason(event.finishReason), usage), 200);
     }
@@ -199,7 +199,7 @@ async function respondStream(
   if (early?.done) return ABORTED();
   if (early?.value.type === 'error') {
     await events.return(undefined);
-    return sendError(c, runFailure(early.value.code, early.value.message));
+    return sendError(c, runFailure(early.value.code, early.value.message, early.value.retryAfterSec));
   }
 
   return streamSSE(c, async (sse) => {

@@ -4,7 +4,7 @@ import { z } from '@hono/zod-openapi';
 // what the endpoint cannot honour (tools, images, n > 1, …) is refused with a precise message in
 // translate.ts, so a client learns which parameter to drop.
 
-/** Accepted for compatibility and ignored: sampling knobs and bookkeeping that do not change the reply's shape. */
+/** Accepted and ignored: sampling knobs and bookkeeping that do not change the reply's shape. */
 const ignored = (what: string) =>
   z
     .unknown()

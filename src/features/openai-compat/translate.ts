@@ -174,17 +174,17 @@ export function toRunRequest(input: ChatCompletionRequest): TranslatedRequest {
 // ---------------------------------------------------------------------------------------------------------
 // Errors
 
-/** Seconds a client should wait after `provider_rate_limited` (the provider's own hint is not carried). */
+/** Seconds a client should wait after `provider_rate_limited` when the provider sent no hint. */
 export const PROVIDER_RETRY_AFTER_SEC = 10;
 
 /**
  * A provider failure from AiService: never 5xx (the provider failed, not Engify, and the caller's
  * Engify key was fine): 429 for rate limits, else 424 (failed dependency).
  */
-export function runFailure(code: string, message: string): OpenAiError {
+export function runFailure(code: string, message: string, retryAfterSec?: number): OpenAiError {
   if (code === 'provider_rate_limited') {
     return new OpenAiError(429, 'rate_limit_error', message, null, code, {
-      'Retry-After': String(PROVIDER_RETRY_AFTER_SEC),
+      'Retry-After': String(Math.ceil(retryAfterSec ?? PROVIDER_RETRY_AFTER_SEC)),
     });
   }
   return new OpenAiError(424, 'api_error', message, null, code);
