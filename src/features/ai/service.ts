@@ -230,6 +230,9 @@ export class AiService {
         code: failure.code,
         message: failure.message,
         partial: output.length > 0,
+        ...(failure.options.retryAfterSec !== undefined
+          ? { retryAfterSec: failure.options.retryAfterSec }
+          : {}),
       };
       return;
     }
