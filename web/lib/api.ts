@@ -3,9 +3,32 @@
  * Errors follow the contract `{ error: { code, message, requestId, details? } }`.
  *
  * Requests are same-origin with `credentials: 'same-origin'`, so the HttpOnly session cookie rides
- * along; the web app never sees it and asks `GET /api/me` who is signed in.
+ * along; the web app never sees it and asks `GET /api/auth/session` who is signed in.
  */
-import type { ApiKey, Me, PromptDetail, PromptInput, PromptPage, Rating, Tier, User } from './types';
+import { readSseStream } from './sse';
+import type {
+  ApiKey,
+  ChatMessage,
+  CompareEvent,
+  Execution,
+  ExecutionPage,
+  ExecutionStatus,
+  KeyTestResult,
+  Me,
+  PromptDetail,
+  PromptInput,
+  PromptPage,
+  Provider,
+  ProviderKey,
+  ProviderKeyInput,
+  Rating,
+  RunEvent,
+  RunOptions,
+  RunTarget,
+  Settings,
+  Tier,
+  User,
+} from './types';
 
 export interface FieldError {
   field: string;
@@ -63,6 +86,41 @@ function retryAfterSeconds(res: Response): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(1, Math.ceil((at - Date.now()) / 1000));
 }
 
+/** The ApiError for a non-2xx response (`body` is its parsed JSON, if any). */
+function errorFromResponse(res: Response, body: unknown): ApiError {
+  const error = (
+    body as
+      { error?: { code?: unknown; message?: unknown; requestId?: unknown; details?: unknown } } | undefined
+  )?.error;
+  if (res.status === 401 && error?.code === 'unauthenticated' && typeof window !== 'undefined') {
+    window.dispatchEvent(new Event(UNAUTHENTICATED_EVENT));
+  }
+  if (error && typeof error.message === 'string') {
+    return new ApiError(
+      error.message,
+      res.status,
+      typeof error.code === 'string' ? error.code : 'ERROR',
+      typeof error.requestId === 'string' ? error.requestId : undefined,
+      error.details && typeof error.details === 'object'
+        ? (error.details as Record<string, unknown>)
+        : undefined,
+      retryAfterSeconds(res),
+    );
+  }
+  return new ApiError(
+    res.status === 404
+      ? 'The Engify API is not available here (HTTP 404).'
+      : `The Engify API returned an unexpected error (HTTP ${res.status}).`,
+    res.status,
+    'HTTP_ERROR',
+    undefined,
+    undefined,
+    retryAfterSeconds(res),
+  );
+}
+
+const NETWORK_ERROR = 'Could not reach the Engify API. Check your connection and try again.';
+
 interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Sent as JSON with `Content-Type: application/json`. */
@@ -85,46 +143,12 @@ async function request<T>(path: string, options: RequestOptions = {}): Promise<T
     });
   } catch (err) {
     if (isAbort(err)) throw err;
-    throw new ApiError(
-      'Could not reach the Engify API. Check your connection and try again.',
-      0,
-      'NETWORK_ERROR',
-    );
+    throw new ApiError(NETWORK_ERROR, 0, 'NETWORK_ERROR');
   }
   if (res.status === 204) return undefined as T;
   const type = res.headers.get('content-type') ?? '';
   const body: unknown = type.includes('json') ? await res.json().catch(() => undefined) : undefined;
-  if (!res.ok) {
-    const error = (
-      body as
-        { error?: { code?: unknown; message?: unknown; requestId?: unknown; details?: unknown } } | undefined
-    )?.error;
-    if (res.status === 401 && error?.code === 'unauthenticated' && typeof window !== 'undefined') {
-      window.dispatchEvent(new Event(UNAUTHENTICATED_EVENT));
-    }
-    if (error && typeof error.message === 'string') {
-      throw new ApiError(
-        error.message,
-        res.status,
-        typeof error.code === 'string' ? error.code : 'ERROR',
-        typeof error.requestId === 'string' ? error.requestId : undefined,
-        error.details && typeof error.details === 'object'
-          ? (error.details as Record<string, unknown>)
-          : undefined,
-        retryAfterSeconds(res),
-      );
-    }
-    throw new ApiError(
-      res.status === 404
-        ? 'The Engify API is not available here (HTTP 404).'
-        : `The Engify API returned an unexpected error (HTTP ${res.status}).`,
-      res.status,
-      'HTTP_ERROR',
-      undefined,
-      undefined,
-      retryAfterSeconds(res),
-    );
-  }
+  if (!res.ok) throw errorFromResponse(res, body);
   if (body === undefined) {
     throw new ApiError('The Engify API returned a response that is not JSON.', res.status, 'BAD_RESPONSE');
   }
@@ -205,6 +229,11 @@ export function getMe(signal?: AbortSignal): Promise<Me> {
   return request<Me>('/api/me', { signal });
 }
 
+/** Who is signed in: `user` is null when nobody is (200 either way, so signed-out pages log nothing). */
+export function getSession(signal?: AbortSignal): Promise<{ user: User | null; via: Me['via'] | null }> {
+  return request('/api/auth/session', { signal });
+}
+
 export function listApiKeys(signal?: AbortSignal): Promise<{ items: ApiKey[] }> {
   return request('/api/me/api-keys', { signal });
 }
@@ -268,6 +297,147 @@ export function listUsers(
 
 export function updateUser(id: string, patch: { tier?: Tier; role?: User['role'] }): Promise<User> {
   return request(`/api/admin/users/${encodeURIComponent(id)}`, { method: 'PATCH', body: patch });
+}
+
+// ---- Provider keys and settings ----------------------------------------------------------------
+
+const keyPath = (id: string) => `/api/me/provider-keys/${encodeURIComponent(id)}`;
+
+export function listProviderKeys(signal?: AbortSignal): Promise<{ items: ProviderKey[] }> {
+  return request('/api/me/provider-keys', { signal });
+}
+
+export function createProviderKey(input: ProviderKeyInput): Promise<ProviderKey> {
+  return request('/api/me/provider-keys', { method: 'POST', body: input });
+}
+
+export function deleteProviderKey(id: string): Promise<void> {
+  return request(keyPath(id), { method: 'DELETE' });
+}
+
+/** A cheap authenticated call to the provider; a bad key is `{ ok: false, code }`, not an error. */
+export function testProviderKey(id: string): Promise<KeyTestResult> {
+  return request(`${keyPath(id)}/test`, { method: 'POST' });
+}
+
+export function getSettings(signal?: AbortSignal): Promise<Settings> {
+  return request('/api/me/settings', { signal });
+}
+
+export function updateSettings(settings: Settings): Promise<Settings> {
+  return request('/api/me/settings', { method: 'PUT', body: settings });
+}
+
+// ---- Runs (streamed) and history ---------------------------------------------------------------
+
+export interface ChatRunInput extends RunTarget {
+  messages: ChatMessage[];
+  options?: RunOptions;
+}
+
+export interface PromptRunInput extends RunTarget {
+  variables: Record<string, string>;
+  options?: RunOptions;
+}
+
+export interface CompareInput {
+  messages: ChatMessage[];
+  targets: (RunTarget & { provider: Provider })[];
+  options?: RunOptions;
+}
+
+/** A comment line (`: heartbeat`): the connection is alive while the model thinks. */
+export interface StreamHeartbeat {
+  type: 'heartbeat';
+}
+
+/**
+ * POSTs `payload` and yields the response's Server-Sent Events as `{ type, ...data }`. Failures
+ * before the stream starts (no key, quota, validation) throw an ApiError from the first `next()`,
+ * exactly as `request` would; a connection lost mid-stream throws one with code `STREAM_INTERRUPTED`.
+ * Abort `signal` to stop: the server aborts the upstream provider call when the connection closes.
+ */
+async function* postStream<E extends { type: string }>(
+  path: string,
+  payload: unknown,
+  signal: AbortSignal,
+): AsyncGenerator<E | StreamHeartbeat> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method: 'POST',
+      headers: { accept: 'text/event-stream', 'content-type': 'application/json' },
+      credentials: 'same-origin',
+      signal,
+      body: JSON.stringify(payload),
+    });
+  } catch (err) {
+    if (isAbort(err)) throw err;
+    throw new ApiError(NETWORK_ERROR, 0, 'NETWORK_ERROR');
+  }
+  const type = res.headers.get('content-type') ?? '';
+  if (!res.ok) {
+    const body: unknown = type.includes('json') ? await res.json().catch(() => undefined) : undefined;
+    throw errorFromResponse(res, body);
+  }
+  if (!type.includes('text/event-stream') || !res.body) {
+    throw new ApiError('The Engify API did not answer with an event stream.', res.status, 'BAD_RESPONSE');
+  }
+  try {
+    for await (const item of readSseStream(res.body)) {
+      if (item.kind === 'comment') {
+        yield { type: 'heartbeat' };
+        continue;
+      }
+      let data: unknown;
+      try {
+        data = JSON.parse(item.message.data);
+      } catch {
+        continue; // Not ours to interpret; the stream goes on.
+      }
+      if (data && typeof data === 'object' && !Array.isArray(data)) {
+        yield { ...(data as Record<string, unknown>), type: item.message.event } as unknown as E;
+      }
+    }
+  } catch (err) {
+    if (isAbort(err) || signal.aborted) throw new DOMException('The run was stopped.', 'AbortError');
+    throw new ApiError('The connection dropped before the answer finished.', 0, 'STREAM_INTERRUPTED');
+  }
+}
+
+/** `POST /api/ai/stream`: a free-text chat, streamed. */
+export function streamChat(input: ChatRunInput, signal: AbortSignal) {
+  return postStream<RunEvent>('/api/ai/stream', input, signal);
+}
+
+/** `POST /api/prompts/:slug/run` with `stream: true`: a library prompt with your variables, streamed. */
+export function streamPromptRun(slug: string, input: PromptRunInput, signal: AbortSignal) {
+  return postStream<RunEvent>(`${slugPath(slug)}/run`, { ...input, stream: true }, signal);
+}
+
+/** `POST /api/ai/compare`: one chat on 2–4 targets over one stream; run events carry `column`. */
+export function streamCompare(input: CompareInput, signal: AbortSignal) {
+  return postStream<CompareEvent>('/api/ai/compare', input, signal);
+}
+
+export interface ExecutionListParams {
+  provider?: Provider | '';
+  model?: string;
+  status?: ExecutionStatus | '';
+  limit?: number;
+  cursor?: string | null;
+}
+
+export function listExecutions(params: ExecutionListParams, signal?: AbortSignal): Promise<ExecutionPage> {
+  return request<ExecutionPage>(`/api/me/executions${query({ ...params })}`, { signal }).then((page) => {
+    if (!page || !Array.isArray(page.items))
+      throw new ApiError('Unexpected response from /api/me/executions.', 200, 'BAD_RESPONSE');
+    return { items: page.items, nextCursor: page.nextCursor ?? null };
+  });
+}
+
+export function getExecution(id: string, signal?: AbortSignal): Promise<Execution> {
+  return request(`/api/me/executions/${encodeURIComponent(id)}`, { signal });
 }
 
 export { isAbort };

@@ -190,3 +190,104 @@ export function promptHref(p: Pick<PromptSummary, 'slug' | 'source'>): string {
   // Built-in prompts are pre-rendered; user prompts exist only in the API, so they use a client page.
   return p.source === 'builtin' ? `/prompts/${p.slug}` : `/library/prompt?slug=${encodeURIComponent(p.slug)}`;
 }
+
+// ---- AI: provider keys, runs, history ------------------------------------------------------------
+
+/** Providers a key can be stored for (`gemini` is accepted by the API as another name for `google`). */
+export type Provider = 'openai' | 'anthropic' | 'google' | 'openai-compatible';
+export const PROVIDERS: readonly Provider[] = ['openai', 'anthropic', 'google', 'openai-compatible'];
+
+/** A stored provider key as the API shows it: masked, never the key itself. */
+export interface ProviderKey {
+  id: string;
+  provider: Provider;
+  label: string | null;
+  /** Only for openai-compatible keys (and server-wide overrides). */
+  baseURL: string | null;
+  /** e.g. `sk-…abcd` */
+  mask: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+export interface ProviderKeyInput {
+  provider: Provider;
+  apiKey: string;
+  label?: string;
+  baseURL?: string;
+}
+
+export interface KeyTestResult {
+  ok: boolean;
+  code?: string;
+  message?: string;
+}
+
+export interface Settings {
+  defaultProvider: Provider | null;
+}
+
+export type ChatRole = 'system' | 'user' | 'assistant';
+
+export interface ChatMessage {
+  role: ChatRole;
+  content: string;
+}
+
+export interface RunOptions {
+  temperature?: number;
+  maxTokens?: number;
+}
+
+/** Which provider, key and model a run uses (all optional: the API picks sensible defaults). */
+export interface RunTarget {
+  provider?: Provider;
+  model?: string;
+  keyId?: string;
+}
+
+export type ExecutionStatus = 'running' | 'succeeded' | 'failed' | 'aborted';
+export const EXECUTION_STATUSES: readonly ExecutionStatus[] = ['running', 'succeeded', 'failed', 'aborted'];
+
+export interface ExecutionSummary {
+  id: string;
+  promptSlug: string | null;
+  provider: Provider;
+  model: string;
+  keyId: string | null;
+  options: RunOptions;
+  compareId: string | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  tokensEstimated: boolean;
+  costUsd: number | null;
+  priceVersion: string | null;
+  latencyMs: number | null;
+  ttftMs: number | null;
+  status: ExecutionStatus;
+  errorCode: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+export interface Execution extends ExecutionSummary {
+  output: string;
+}
+
+export interface ExecutionPage {
+  items: ExecutionSummary[];
+  nextCursor: string | null;
+}
+
+/** The events of `/api/ai/stream`, `/api/prompts/:slug/run` (stream) and `/api/ai/compare` (with `column`). */
+export type RunEvent =
+  | { type: 'start'; executionId: string; provider: Provider; model: string }
+  | { type: 'delta'; text: string }
+  | { type: 'usage'; inputTokens: number; outputTokens: number; estimated: boolean }
+  | { type: 'done'; executionId: string; costUsd: number | null; latencyMs: number; ttftMs: number | null }
+  | { type: 'error'; code: string; message: string; partial: boolean };
+
+export type CompareEvent =
+  | { type: 'compare'; compareId: string; columns: number }
+  | { type: 'end'; compareId: string }
+  | (RunEvent & { column: number });

@@ -142,7 +142,10 @@ export class AiSdkLlmClient implements LlmClient {
         content: string;
       }[],
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-      ...(request.maxTokens !== undefined ? { maxOutputTokens: request.maxTokens } : {}),
+      // Anthropic requires an explicit output budget; 4096 is the API's ceiling for our requests anyway.
+      ...(request.maxTokens !== undefined || request.provider === 'anthropic'
+        ? { maxOutputTokens: request.maxTokens ?? 4096 }
+        : {}),
       abortSignal: signal,
       maxRetries: 0, // retries are ours: bounded, with jitter, and only before the first token
       onError: ({ error }) => {

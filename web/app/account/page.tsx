@@ -9,7 +9,11 @@ export const metadata: Metadata = { title: 'Account', robots: { index: false } }
 export default function Account() {
   return (
     <Container className="max-w-3xl py-10 sm:py-14">
-      <PageHeader title="Account" description="Your profile, API keys and sessions." className="mb-8" />
+      <PageHeader
+        title="Account"
+        description="Your profile, provider keys, API keys and sessions."
+        className="mb-8"
+      />
       <Suspense fallback={<PageSkeleton />}>
         <AccountPage />
       </Suspense>

@@ -1,6 +1,7 @@
 'use client';
 
 import * as React from 'react';
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { KeyRound, Loader2, LogOut, MonitorSmartphone, Plus, Trash2, TriangleAlert } from 'lucide-react';
 import { Badge } from '@/components/ui/badge';
@@ -32,7 +33,8 @@ export function AccountPage() {
   return <RequireSession what="your account">{(user) => <AccountView user={user} />}</RequireSession>;
 }
 
-function Section({
+/** A titled card: the account and settings pages are made of these. */
+export function Section({
   id,
   title,
   description,
@@ -96,9 +98,36 @@ function AccountView({ user }: { user: User }) {
           </div>
         </dl>
       </Section>
+      <ProviderKeysLink />
       <ApiKeysSection />
       <SessionsSection />
     </div>
+  );
+}
+
+// ---- Provider keys (their own page) -------------------------------------------------------------
+
+function ProviderKeysLink() {
+  return (
+    <Section
+      id="provider-keys-link-heading"
+      title="Provider keys"
+      description="Your own OpenAI, Anthropic, Google Gemini or OpenAI-compatible keys for running prompts. Stored encrypted, never shown again."
+    >
+      <div className="flex flex-wrap gap-2">
+        <Button asChild variant="outline">
+          <Link href="/settings/keys">
+            <KeyRound aria-hidden="true" /> Manage provider keys
+          </Link>
+        </Button>
+        <Button asChild variant="ghost">
+          <Link href="/workbench">Open the workbench</Link>
+        </Button>
+        <Button asChild variant="ghost">
+          <Link href="/history">Run history</Link>
+        </Button>
+      </div>
+    </Section>
   );
 }
 

@@ -39,8 +39,14 @@ type CopyState = 'idle' | 'copied' | 'failed';
 export function CopyButton({
   getText,
   onFailed,
+  iconOnly = false,
   ...props
-}: Omit<ButtonProps, 'onClick' | 'children'> & { getText: () => string; onFailed?: () => void }) {
+}: Omit<ButtonProps, 'onClick' | 'children'> & {
+  getText: () => string;
+  onFailed?: () => void;
+  /** Just the icon (the label stays for screen readers and as a tooltip), for tight headers. */
+  iconOnly?: boolean;
+}) {
   const [state, setState] = React.useState<CopyState>('idle');
   const timer = React.useRef<number | undefined>(undefined);
   React.useEffect(() => () => window.clearTimeout(timer.current), []);
@@ -55,9 +61,15 @@ export function CopyButton({
 
   return (
     <>
-      <Button onClick={onClick} {...props}>
+      <Button onClick={onClick} title={iconOnly ? 'Copy' : undefined} {...props}>
         {state === 'copied' ? <Check aria-hidden="true" /> : <Copy aria-hidden="true" />}
-        {state === 'copied' ? 'Copied' : 'Copy'}
+        {iconOnly ? (
+          <span className="sr-only">{state === 'copied' ? 'Copied' : 'Copy'}</span>
+        ) : state === 'copied' ? (
+          'Copied'
+        ) : (
+          'Copy'
+        )}
       </Button>
       <span role="status" aria-live="polite" className="sr-only">
         {state === 'copied'

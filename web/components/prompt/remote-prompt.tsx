@@ -158,7 +158,7 @@ export function RemotePrompt({ labels }: { labels: Labels }) {
           ))}
         </div>
       </header>
-      <PromptWorkbench template={prompt.template} variables={prompt.variables} />
+      <PromptWorkbench template={prompt.template} variables={prompt.variables} runSlug={prompt.slug} />
       {owner && (
         <DeletePromptDialog
           prompt={deleting ? prompt : null}

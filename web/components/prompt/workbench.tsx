@@ -10,6 +10,7 @@ import { Textarea } from '@/components/ui/textarea';
 import type { PromptVariable } from '@/lib/types';
 import { cn, humanize } from '@/lib/utils';
 import { CopyButton } from './copy-button';
+import { RunInWorkbench } from './run-in-workbench';
 
 const LONG_NAME =
   /(^|_)(code|diff|patch|log|logs|trace|stack|stacktrace|context|notes|description|details|text|content|snippet|body|spec|specs|requirements|output|input|transcript|history|schema|config|draft|document|doc|docs|message|messages|feedback|changes|plan|summary|background|criteria|errors?|query|sql|tests?|source|readme|story|stories|agenda|timeline|data|findings|symptoms|metrics|architecture|design|proposal|constraints|examples?)($|_)/;
@@ -20,20 +21,47 @@ export function isLongInput(v: PromptVariable): boolean {
   return sample.includes('\n') || sample.length > 80 || LONG_NAME.test(v.name);
 }
 
-function initialValues(variables: PromptVariable[]): Record<string, string> {
+export function initialValues(variables: PromptVariable[]): Record<string, string> {
   return Object.fromEntries(variables.map((v) => [v.name, v.default ?? '']));
 }
 
+type Values = Record<string, string>;
+
+/**
+ * The fill-in form and live preview of a prompt. Keeps its own values unless `values` and
+ * `onValuesChange` make it controlled (the AI workbench reads them to run the prompt). `layout="stacked"`
+ * puts the preview under the form, for narrow columns. `runSlug` adds "Run in workbench" (signed in only).
+ */
 export function PromptWorkbench({
   template,
   variables,
   idPrefix = 'var',
+  values: controlled,
+  onValuesChange,
+  layout = 'split',
+  runSlug,
 }: {
   template: string;
   variables: PromptVariable[];
   idPrefix?: string;
+  values?: Values;
+  onValuesChange?: (values: Values) => void;
+  layout?: 'split' | 'stacked';
+  runSlug?: string;
 }) {
-  const [values, setValues] = React.useState<Record<string, string>>(() => initialValues(variables));
+  const [own, setOwn] = React.useState<Values>(() => controlled ?? initialValues(variables));
+  const values = controlled ?? own;
+  const valuesRef = React.useRef(values);
+  valuesRef.current = values;
+  const setValues = React.useCallback(
+    (update: Values | ((prev: Values) => Values)) => {
+      const next = typeof update === 'function' ? update(valuesRef.current) : update;
+      valuesRef.current = next;
+      setOwn(next);
+      onValuesChange?.(next);
+    },
+    [onValuesChange],
+  );
   const [touched, setTouched] = React.useState<Record<string, boolean>>({});
   const preRef = React.useRef<HTMLPreElement>(null);
 
@@ -79,8 +107,14 @@ export function PromptWorkbench({
 
   const words = rendered.text.trim() ? rendered.text.trim().split(/\s+/).length : 0;
 
+  const stacked = layout === 'stacked';
   return (
-    <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,5fr)_minmax(0,6fr)] lg:gap-8">
+    <div
+      className={cn(
+        'grid items-start gap-6',
+        !stacked && 'lg:grid-cols-[minmax(0,5fr)_minmax(0,6fr)] lg:gap-8',
+      )}
+    >
       <section aria-labelledby="fill-heading" className="rounded-xl border bg-card shadow-xs">
         <div className="flex flex-wrap items-center justify-between gap-2 border-b px-5 py-3.5">
           <div>
@@ -180,7 +214,10 @@ export function PromptWorkbench({
 
       <section
         aria-label="Rendered prompt"
-        className="flex min-w-0 flex-col rounded-xl border bg-card shadow-xs lg:sticky lg:top-20 lg:max-h-[calc(100dvh-6rem)]"
+        className={cn(
+          'flex min-w-0 flex-col rounded-xl border bg-card shadow-xs',
+          !stacked && 'lg:sticky lg:top-20 lg:max-h-[calc(100dvh-6rem)]',
+        )}
       >
         <div className="flex flex-wrap items-center justify-between gap-3 border-b px-5 py-3">
           <div>
@@ -189,7 +226,10 @@ export function PromptWorkbench({
               {words} words · {rendered.text.length} characters
             </p>
           </div>
-          <CopyButton getText={() => rendered.text} onFailed={selectPreview} disabled={!!rendered.error} />
+          <div className="flex flex-wrap items-center gap-2">
+            {runSlug && <RunInWorkbench slug={runSlug} values={values} />}
+            <CopyButton getText={() => rendered.text} onFailed={selectPreview} disabled={!!rendered.error} />
+          </div>
         </div>
         <div className="px-5 pt-4" aria-live="polite">
           {missing.length > 0 ? (
@@ -234,6 +274,7 @@ export function PromptWorkbench({
             tabIndex={0}
             className={cn(
               'm-5 min-h-48 flex-1 overflow-auto rounded-lg border bg-code p-4 font-mono text-[13px] leading-6 break-words whitespace-pre-wrap',
+              stacked && 'max-h-96',
             )}
           >
             {rendered.text}

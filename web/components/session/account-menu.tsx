@@ -3,7 +3,7 @@
 import * as React from 'react';
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
-import { FileText, Heart, LogOut, ShieldCheck, UserRound } from 'lucide-react';
+import { FileText, Heart, History, KeyRound, LogOut, ShieldCheck, UserRound } from 'lucide-react';
 import { Button } from '@/components/ui/button';
 import {
   DropdownMenu,
@@ -19,7 +19,16 @@ import { signInHref } from '@/lib/utils';
 import { useCurrentPath, useSession } from './session-provider';
 
 /** Pages that only make sense signed in; signing out there goes home. */
-export const PRIVATE_PREFIXES = ['/account', '/my', '/favorites', '/admin'];
+export const PRIVATE_PREFIXES = [
+  '/account',
+  '/my',
+  '/favorites',
+  '/admin',
+  '/settings',
+  '/workbench',
+  '/compare',
+  '/history',
+];
 
 export function isPrivatePath(pathname: string): boolean {
   return PRIVATE_PREFIXES.some((p) => pathname === p || pathname.startsWith(`${p}/`));
@@ -111,8 +120,21 @@ export function AccountMenu() {
             </Link>
           </DropdownMenuItem>
           <DropdownMenuItem asChild>
+            <Link href="/history">
+              <History aria-hidden="true" /> Run history
+            </Link>
+          </DropdownMenuItem>
+        </DropdownMenuGroup>
+        <DropdownMenuSeparator />
+        <DropdownMenuGroup>
+          <DropdownMenuItem asChild>
             <Link href="/account">
               <UserRound aria-hidden="true" /> Account
+            </Link>
+          </DropdownMenuItem>
+          <DropdownMenuItem asChild>
+            <Link href="/settings/keys">
+              <KeyRound aria-hidden="true" /> Provider keys
             </Link>
           </DropdownMenuItem>
           {user.role === 'admin' && (

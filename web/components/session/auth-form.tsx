@@ -295,7 +295,6 @@ const PROVIDER_LABEL: Record<OAuthProvider, string> = { github: 'GitHub', google
 
 /** "Continue with GitHub / Google" for the providers this server has enabled (none: nothing). */
 function OAuthButtons({ next }: { next: string }) {
-  const { expectSession } = useSession();
   const [providers, setProviders] = React.useState<OAuthProvider[]>([]);
   React.useEffect(() => {
     const controller = new AbortController();
@@ -313,9 +312,7 @@ function OAuthButtons({ next }: { next: string }) {
         {providers.map((p) => (
           <Button key={p} asChild variant="outline" className="w-full">
             {/* A full navigation: the API redirects to the provider and back to `next`. */}
-            <a href={oauthStartUrl(p, next)} onClick={expectSession}>
-              Continue with {PROVIDER_LABEL[p]}
-            </a>
+            <a href={oauthStartUrl(p, next)}>Continue with {PROVIDER_LABEL[p]}</a>
           </Button>
         ))}
       </div>

@@ -13,17 +13,24 @@ export function SiteHeader() {
       <div className="mx-auto flex h-14 max-w-6xl items-center gap-2 px-4 sm:gap-4 sm:px-6">
         <Link
           href="/"
-          className="flex items-center gap-2 rounded-md font-semibold tracking-tight"
+          className="flex shrink-0 items-center gap-2 rounded-md font-semibold tracking-tight"
           aria-label="Engify home"
         >
           <LogoMark className="size-7" />
           <span className="hidden text-[15px] min-[400px]:inline">Engify</span>
         </Link>
-        <nav aria-label="Main" className="flex items-center">
+        {/* On the narrowest phones the links scroll sideways; the account menu always stays in view. */}
+        <nav
+          aria-label="Main"
+          className="-my-1 flex min-w-0 items-center overflow-x-auto py-1 [scrollbar-width:none] [&::-webkit-scrollbar]:hidden"
+        >
           <NavLink href="/library" match={['/library', '/prompts']}>
             Library
           </NavLink>
           <NavLink href="/patterns">Patterns</NavLink>
+          <NavLink href="/workbench" match={['/workbench', '/compare', '/history']}>
+            Workbench
+          </NavLink>
           {/* Narrow screens need the room for the account links; the footer links the docs too. */}
           <a
             href="/api/docs"
@@ -33,7 +40,7 @@ export function SiteHeader() {
             <ArrowUpRight className="hidden size-3.5 sm:inline" aria-hidden="true" />
           </a>
         </nav>
-        <div className="ml-auto flex items-center gap-2">
+        <div className="ml-auto flex shrink-0 items-center gap-2">
           <HeaderSearch />
           <ThemeToggle />
           {/* The menu reads the query string (for ?next=), which only exists in the browser. */}

@@ -132,7 +132,7 @@ export default async function PromptPage({ params }: Props) {
         </dl>
       </header>
 
-      <PromptWorkbench template={prompt.template} variables={prompt.variables} />
+      <PromptWorkbench template={prompt.template} variables={prompt.variables} runSlug={prompt.slug} />
 
       <details className="group mt-6 rounded-xl border bg-card shadow-xs">
         <summary className="cursor-pointer rounded-xl px-5 py-3.5 text-sm font-medium select-none hover:bg-muted/50">
