@@ -44,4 +44,10 @@ describe('template', () => {
     expect(() => parseTemplate('{{/a}}')).toThrow(/no matching \{\{#a\}\}/);
     expect(() => parseTemplate('{{#a}}{{/b}}')).toThrow(TemplateSyntaxError);
   });
+
+  it('never reads inherited properties for variables named like Object.prototype members', () => {
+    const source = '[{{constructor}}|{{to_string}}]{{#constructor}}X{{/constructor}}';
+    expect(renderTemplate(source, {})).toBe('[|]');
+    expect(renderTemplate('{{constructor}}', { constructor: 'c' } as Record<string, string>)).toBe('c');
+  });
 });

@@ -75,12 +75,14 @@ export function extractVariables(source: string): string[] {
 
 /** Renders a template. Variables absent from `values` render as an empty string. */
 export function renderTemplate(source: string, values: Readonly<Record<string, string>>): string {
+  // Own properties only: a variable named `constructor` must not find Object.prototype's.
+  const valueOf = (name: string): string => (Object.hasOwn(values, name) ? (values[name] ?? '') : '');
   const walk = (nodes: Node[]): string =>
     nodes
       .map((node) => {
         if (node.kind === 'text') return node.text;
-        if (node.kind === 'var') return values[node.name] ?? '';
-        return (values[node.name] ?? '').trim() === '' ? '' : walk(node.children);
+        if (node.kind === 'var') return valueOf(node.name);
+        return valueOf(node.name).trim() === '' ? '' : walk(node.children);
       })
       .join('');
   // Sections removed on their own lines would leave blank runs behind; collapse 3+ newlines to 2.

@@ -442,3 +442,27 @@ describe('GET /api/auth/session', () => {
     expect(signedIn.body).toMatchObject({ user: { email }, via: 'session' });
   });
 });
+
+describe('prototype-named variables', () => {
+  it('renders a user prompt whose variable is called constructor (missing → 400, given → 200)', async () => {
+    const { cookie } = await signUp('proto');
+    const created = await call('POST', '/api/prompts', {
+      cookie,
+      body: {
+        title: 'Proto check',
+        description: 'x',
+        template: 'Hello {{constructor}}',
+        category: 'debugging',
+      },
+    });
+    const slug = created.body.slug as string;
+    const missing = await call('POST', `/api/prompts/${slug}/render`, { cookie, body: {} });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.details.missing).toEqual(['constructor']);
+    const given = await call('POST', `/api/prompts/${slug}/render`, {
+      cookie,
+      body: { variables: { constructor: 'x' } },
+    });
+    expect(given.body).toEqual({ text: 'Hello x' });
+  });
+});

@@ -18,4 +18,9 @@ describe('pricing', () => {
       expect(knownModels(provider)).toContain(DEFAULT_MODELS[provider]);
     }
   });
+
+  it('does not price inherited property names', () => {
+    expect(costUsd('openai', 'constructor', 10, 10)).toBeNull();
+    expect(costUsd('anthropic', '__proto__', 10, 10)).toBeNull();
+  });
 });

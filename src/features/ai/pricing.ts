@@ -53,7 +53,8 @@ export function costUsd(
   outputTokens: number,
 ): number | null {
   if (provider === 'openai-compatible') return null;
-  const price = PRICES[provider][model];
+  const table = PRICES[provider];
+  const price = Object.hasOwn(table, model) ? table[model] : undefined;
   if (!price) return null;
   const cost = (inputTokens * price.inputPerMTok + outputTokens * price.outputPerMTok) / 1_000_000;
   return Math.round(cost * 1e8) / 1e8;

@@ -61,7 +61,7 @@ export function parseModel(model: string): ModelTarget {
   const slash = model.indexOf('/');
   const prefix = slash > 0 ? model.slice(0, slash) : '';
   const name = slash > 0 ? model.slice(slash + 1) : '';
-  const provider = PREFIXES[prefix];
+  const provider = Object.hasOwn(PREFIXES, prefix) ? PREFIXES[prefix] : undefined;
   if (!name || (!provider && !UUID.test(prefix))) {
     throw invalid(
       `The model \`${model}\` is not of the form \`<provider>/<model>\`: use openai/<model>, anthropic/<model>, ` +

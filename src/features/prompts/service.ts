@@ -54,7 +54,7 @@ export class PromptService {
     const resolved: Record<string, string> = {};
     const missing: string[] = [];
     for (const variable of prompt.variables) {
-      const value = values[variable.name];
+      const value = Object.hasOwn(values, variable.name) ? values[variable.name] : undefined;
       if (value !== undefined && value.trim() !== '') resolved[variable.name] = value;
       else if (variable.required) missing.push(variable.name);
       else resolved[variable.name] = variable.default ?? '';
