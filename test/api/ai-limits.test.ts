@@ -145,3 +145,33 @@ describe('SSRF policy for user base URLs', () => {
     }
   });
 });
+
+describe('a provider that never answers', () => {
+  it('times out (provider_timeout, 424), retries a bounded number of times, and records the failure', async () => {
+    const t = await createTestApp({
+      CONTENT_DIR: FIXTURE_CONTENT,
+      ANTHROPIC_BASE_URL: fake.anthropicBaseURL,
+      AI_TIMEOUT_MS: '1000',
+    });
+    try {
+      const call = await signedIn(t, 'hang@example.com');
+      await call('POST', '/api/me/provider-keys', { provider: 'anthropic', apiKey: DEFAULT_KEYS.anthropic });
+      fake.reset();
+      fake.setBehavior({ provider: 'anthropic', fault: { type: 'hang' } });
+      const res = await call('POST', '/api/ai/chat', {
+        messages: [{ role: 'user', content: 'anyone there?' }],
+      });
+      expect(res.status).toBe(424);
+      const body = (await res.json()) as Json;
+      expect(body.error.code).toBe('provider_timeout');
+      expect(fake.requests).toHaveLength(3);
+      const run = (await (
+        await call('GET', `/api/me/executions/${body.error.details.executionId}`)
+      ).json()) as Json;
+      expect(run).toMatchObject({ status: 'failed', errorCode: 'provider_timeout' });
+    } finally {
+      fake.reset();
+      await t.close();
+    }
+  }, 20_000);
+});
