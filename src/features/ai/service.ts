@@ -154,9 +154,28 @@ export class AiService {
       finishedAt: null,
     });
     this.deps.metrics.record('PromptExecutions', 1, 'Count', dims);
+    // The provider call starts before `start` is handed out: the caller writes that event while the
+    // request is already on its way, instead of delaying the upstream call by one write.
+    const call = () => {
+      const iterator = this.deps.llm
+        .stream({
+          provider,
+          model,
+          apiKey: resolved.apiKey,
+          baseURL: resolved.key.baseURL,
+          messages: request.messages,
+          ...options,
+          signal: context.signal,
+        })
+        [Symbol.asyncIterator]();
+      const first = iterator.next();
+      first.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
+      return { iterator, first };
+    };
+    const started = now();
+    let current = call();
     yield { type: 'start', executionId, provider, model };
 
-    const started = now();
     let output = '';
     let ttftMs: number | null = null;
     let finish: { finishReason: string; inputTokens: number | null; outputTokens: number | null } | null =
@@ -165,15 +184,8 @@ export class AiService {
 
     for (let attempt = 0; ; attempt++) {
       try {
-        for await (const event of this.deps.llm.stream({
-          provider,
-          model,
-          apiKey: resolved.apiKey,
-          baseURL: resolved.key.baseURL,
-          messages: request.messages,
-          ...options,
-          signal: context.signal,
-        })) {
+        for (let next = await current.first; !next.done; next = await current.iterator.next()) {
+          const event = next.value;
           if (event.type === 'delta') {
             if (ttftMs === null) ttftMs = now() - started;
             output += event.text;
@@ -192,6 +204,7 @@ export class AiService {
           const hinted = error.options.retryAfterSec !== undefined ? error.options.retryAfterSec * 1000 : 0;
           await sleep(Math.min(retry.maxDelayMs, Math.max(hinted, random() * backoff)), context.signal);
           if (context.signal.aborted) break;
+          current = call();
           continue;
         }
         failure = error;
