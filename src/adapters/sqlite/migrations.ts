@@ -202,4 +202,13 @@ export const migrations: Migration[] = [
       CREATE INDEX executions_user ON executions (user_id, created_at DESC, id DESC);
     `,
   },
+  {
+    version: 5,
+    name: 'covering index for the daily token quota',
+    sql: `
+      -- The quota sums today's tokens per user on every run; this index answers it without reading
+      -- the rows (and their output text).
+      CREATE INDEX executions_usage ON executions (user_id, created_at, input_tokens, output_tokens);
+    `,
+  },
 ];
