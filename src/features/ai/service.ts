@@ -157,17 +157,16 @@ export class AiService {
     // The provider call starts before `start` is handed out: the caller writes that event while the
     // request is already on its way, instead of delaying the upstream call by one write.
     const call = () => {
-      const iterator = this.deps.llm
-        .stream({
-          provider,
-          model,
-          apiKey: resolved.apiKey,
-          baseURL: resolved.key.baseURL,
-          messages: request.messages,
-          ...options,
-          signal: context.signal,
-        })
-        [Symbol.asyncIterator]();
+      const events = this.deps.llm.stream({
+        provider,
+        model,
+        apiKey: resolved.apiKey,
+        baseURL: resolved.key.baseURL,
+        messages: request.messages,
+        ...options,
+        signal: context.signal,
+      });
+      const iterator = events[Symbol.asyncIterator]();
       const first = iterator.next();
       first.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
       return { iterator, first };
