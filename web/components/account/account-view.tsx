@@ -15,6 +15,7 @@ import {
   DialogHeader,
   DialogTitle,
 } from '@/components/ui/dialog';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Input } from '@/components/ui/input';
 import { Skeleton } from '@/components/ui/skeleton';
 import { FormField } from '@/components/form-field';
@@ -399,36 +400,25 @@ function ApiKeysSection() {
 
       <NewKeyDialog created={created} onClose={() => setCreated(null)} returnFocus={() => nameRef.current} />
 
-      <Dialog open={revoking !== null} onOpenChange={(open) => !open && !revokePending && setRevoking(null)}>
-        <DialogContent
-          onCloseAutoFocus={(e) => {
-            // Its Revoke button is gone with the key: continue from the form.
-            if (!revokedRef.current) return;
-            revokedRef.current = false;
-            e.preventDefault();
-            nameRef.current?.focus();
-          }}
-        >
-          <DialogHeader>
-            <DialogTitle>Revoke “{revoking?.name}”?</DialogTitle>
-            <DialogDescription>
-              Anything that uses this key stops working immediately. This can’t be undone.
-            </DialogDescription>
-          </DialogHeader>
-          {revokeError && <ErrorAlert title="Couldn’t revoke the key" error={revokeError} />}
-          <DialogFooter>
-            <DialogClose asChild>
-              <Button variant="outline" disabled={revokePending}>
-                Cancel
-              </Button>
-            </DialogClose>
-            <Button variant="destructive" onClick={onRevoke} disabled={revokePending}>
-              {revokePending && <Loader2 className="animate-spin" aria-hidden="true" />}
-              Revoke key
-            </Button>
-          </DialogFooter>
-        </DialogContent>
-      </Dialog>
+      <ConfirmDialog
+        open={revoking !== null}
+        onOpenChange={(open) => !open && setRevoking(null)}
+        onCloseAutoFocus={(e) => {
+          // Its Revoke button is gone with the key: continue from the form.
+          if (!revokedRef.current) return;
+          revokedRef.current = false;
+          e.preventDefault();
+          nameRef.current?.focus();
+        }}
+        title={<>Revoke “{revoking?.name}”?</>}
+        description="Anything that uses this key stops working immediately. This can’t be undone."
+        error={revokeError}
+        errorTitle="Couldn’t revoke the key"
+        confirmLabel="Revoke key"
+        destructive
+        pending={revokePending}
+        onConfirm={onRevoke}
+      />
     </Section>
   );
 }

@@ -1,18 +1,7 @@
 'use client';
 
 import * as React from 'react';
-import { Loader2 } from 'lucide-react';
-import { Button } from '@/components/ui/button';
-import {
-  Dialog,
-  DialogClose,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-} from '@/components/ui/dialog';
-import { ErrorAlert } from '@/components/status';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { deletePrompt, toApiError, type ApiError } from '@/lib/api';
 
 /** "Delete “title”?" confirmation. Calls `onDeleted` after the API confirms (404 counts: it's gone). */
@@ -53,34 +42,23 @@ export function DeletePromptDialog({
   };
 
   return (
-    <Dialog open={prompt !== null} onOpenChange={(open) => !pending && onOpenChange(open)}>
-      <DialogContent
-        onCloseAutoFocus={(e) => {
-          if (!deleted.current || !focusAfterDelete) return;
-          deleted.current = false;
-          e.preventDefault();
-          focusAfterDelete()?.focus();
-        }}
-      >
-        <DialogHeader>
-          <DialogTitle>Delete “{prompt?.title}”?</DialogTitle>
-          <DialogDescription>
-            The prompt, its ratings and everyone’s favorites of it are removed for good. This can’t be undone.
-          </DialogDescription>
-        </DialogHeader>
-        {error && <ErrorAlert title="Couldn’t delete the prompt" error={error} />}
-        <DialogFooter>
-          <DialogClose asChild>
-            <Button variant="outline" disabled={pending}>
-              Cancel
-            </Button>
-          </DialogClose>
-          <Button variant="destructive" onClick={onDelete} disabled={pending}>
-            {pending && <Loader2 className="animate-spin" aria-hidden="true" />}
-            Delete prompt
-          </Button>
-        </DialogFooter>
-      </DialogContent>
-    </Dialog>
+    <ConfirmDialog
+      open={prompt !== null}
+      onOpenChange={onOpenChange}
+      onCloseAutoFocus={(e) => {
+        if (!deleted.current || !focusAfterDelete) return;
+        deleted.current = false;
+        e.preventDefault();
+        focusAfterDelete()?.focus();
+      }}
+      title={<>Delete “{prompt?.title}”?</>}
+      description="The prompt, its ratings and everyone’s favorites of it are removed for good. This can’t be undone."
+      error={error}
+      errorTitle="Couldn’t delete the prompt"
+      confirmLabel="Delete prompt"
+      destructive
+      pending={pending}
+      onConfirm={onDelete}
+    />
   );
 }

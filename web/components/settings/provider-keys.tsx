@@ -14,15 +14,7 @@ import {
 } from 'lucide-react';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
-import {
-  Dialog,
-  DialogClose,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-} from '@/components/ui/dialog';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { NativeSelect } from '@/components/ui/native-select';
@@ -676,38 +668,31 @@ function DeleteKeyDialog({
   };
 
   return (
-    <Dialog open={providerKey !== null} onOpenChange={(open) => !open && !pending && onClose()}>
-      <DialogContent
-        onCloseAutoFocus={(e) => {
-          // Its Delete button is gone with the key: continue from the list.
-          if (!deletedRef.current) return;
-          deletedRef.current = false;
-          e.preventDefault();
-          focusAfter()?.focus();
-        }}
-      >
-        <DialogHeader>
-          <DialogTitle>Delete {shown ? keyName(shown) : 'this key'}?</DialogTitle>
-          <DialogDescription>
-            {shown ? `This ${PROVIDER_LABEL[shown.provider]} key` : 'The key'} is erased from Engify. Runs
-            that use it stop working until you add another; your run history stays. The key itself keeps
-            working at the provider — revoke it there if it leaked.
-          </DialogDescription>
-        </DialogHeader>
-        {error && <ErrorAlert title="Couldn’t delete the key" error={error} />}
-        <DialogFooter>
-          <DialogClose asChild>
-            <Button variant="outline" disabled={pending}>
-              Cancel
-            </Button>
-          </DialogClose>
-          <Button variant="destructive" onClick={onDelete} disabled={pending}>
-            {pending && <Loader2 className="animate-spin" aria-hidden="true" />}
-            Delete key
-          </Button>
-        </DialogFooter>
-      </DialogContent>
-    </Dialog>
+    <ConfirmDialog
+      open={providerKey !== null}
+      onOpenChange={(open) => !open && onClose()}
+      onCloseAutoFocus={(e) => {
+        // Its Delete button is gone with the key: continue from the list.
+        if (!deletedRef.current) return;
+        deletedRef.current = false;
+        e.preventDefault();
+        focusAfter()?.focus();
+      }}
+      title={<>Delete {shown ? keyName(shown) : 'this key'}?</>}
+      description={
+        <>
+          {shown ? `This ${PROVIDER_LABEL[shown.provider]} key` : 'The key'} is erased from Engify. Runs that
+          use it stop working until you add another; your run history stays. The key itself keeps working at
+          the provider — revoke it there if it leaked.
+        </>
+      }
+      error={error}
+      errorTitle="Couldn’t delete the key"
+      confirmLabel="Delete key"
+      destructive
+      pending={pending}
+      onConfirm={onDelete}
+    />
   );
 }
 
