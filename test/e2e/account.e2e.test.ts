@@ -1,12 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/adapters/log/pino.js';
 import { loadConfig } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/runtime/server.js';
-import { hasChromium, launchChromium } from '../helpers/browser.js';
+import { hasChromium, launchChromium, newClipboardPage, recordErrors } from '../helpers/browser.js';
 
 // Accounts as a user meets them: the real server (API + exported web app) on loopback, driven by
 // headless Chromium. Sign up, manage an API key, write a private prompt in the template editor,
@@ -15,7 +15,6 @@ describe.skipIf(!hasChromium)('accounts in a real browser', () => {
   let dataDir: string;
   let server: RunningServer;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   const errors: string[] = [];
   const email = `ada-${Date.now()}@example.com`;
@@ -28,15 +27,10 @@ describe.skipIf(!hasChromium)('accounts in a real browser', () => {
       createLogger('silent'),
     );
     browser = await launchChromium();
-    context = await browser.newContext();
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
-    page = await context.newPage();
-    page.on('pageerror', (err) => errors.push(err.message));
+    ({ page } = await newClipboardPage(browser, server.url));
     // As in the library test: any console error (a CSP violation, a failed request) fails the test.
     // Signed-out pages must not even ask /api/me (its 401 would be logged).
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') errors.push(msg.text());
-    });
+    recordErrors(page, errors);
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,12 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/adapters/log/pino.js';
 import { loadConfig } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/runtime/server.js';
-import { hasChromium, launchChromium } from '../helpers/browser.js';
+import { hasChromium, launchChromium, newClipboardPage, recordErrors } from '../helpers/browser.js';
 
 // The whole platform as a user meets it: the real server (API + exported web app) on loopback,
 // driven by headless Chromium. Without Chromium installed (`apt-get install chromium`) this is skipped.
@@ -14,7 +14,6 @@ describe.skipIf(!hasChromium)('library in a real browser', () => {
   let dataDir: string;
   let server: RunningServer;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
 
   beforeAll(async () => {
@@ -24,9 +23,7 @@ describe.skipIf(!hasChromium)('library in a real browser', () => {
       createLogger('silent'),
     );
     browser = await launchChromium();
-    context = await browser.newContext();
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
-    page = await context.newPage();
+    ({ page } = await newClipboardPage(browser, server.url));
   });
   afterAll(async () => {
     await browser?.close();
@@ -36,12 +33,9 @@ describe.skipIf(!hasChromium)('library in a real browser', () => {
 
   it('searches, filters by role, opens a prompt, fills it in and copies it', async () => {
     const errors: string[] = [];
-    page.on('pageerror', (err) => errors.push(err.message));
     // The pages run under a CSP that allows only their own inline scripts, by hash: any violation
     // (or other console error) fails the test.
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') errors.push(msg.text());
-    });
+    recordErrors(page, errors);
 
     await page.goto(`${server.url}/library`);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).first().textContent()).toBeTruthy();

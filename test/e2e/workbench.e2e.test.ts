@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/runtime/server.js';
 import { readSseStream, SseParser } from '../../web/lib/sse.js';
 import { DEFAULT_KEYS, startFakeProvider, type FakeProvider } from '../fakes/llm-provider.js';
-import { hasChromium, launchChromium } from '../helpers/browser.js';
+import { hasChromium, launchChromium, newClipboardPage, recordErrors } from '../helpers/browser.js';
 
 // The web app's stream reader on its own: chunks split anywhere (inside a CRLF, inside a UTF-8
 // character, inside a line) must give the same events.
@@ -82,14 +82,9 @@ describe.skipIf(!hasChromium)('workbench in a real browser', () => {
       createLogger('silent'),
     );
     browser = await launchChromium();
-    context = await browser.newContext();
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
-    page = await context.newPage();
-    page.on('pageerror', (err) => errors.push(err.message));
+    ({ context, page } = await newClipboardPage(browser, server.url));
     // As in the other browser tests: any console error (a CSP violation, a failed request) fails.
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') errors.push(msg.text());
-    });
+    recordErrors(page, errors);
   });
   afterAll(async () => {
     await browser?.close();
@@ -353,10 +348,7 @@ describe.skipIf(!hasChromium)('workbench in a real browser', () => {
 
   it('signs every tab out when one tab signs out', { timeout: 60_000 }, async () => {
     const other = await context.newPage();
-    other.on('pageerror', (err) => errors.push(err.message));
-    other.on('console', (msg) => {
-      if (msg.type() === 'error') errors.push(msg.text());
-    });
+    recordErrors(other, errors);
     await other.goto(`${server.url}/workbench`);
     await other.getByLabel('Message', { exact: true }).waitFor();
 
