@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import * as sqliteVec from 'sqlite-vec';
 import { migrations } from './migrations.js';
 
 export type Db = Database.Database;
@@ -12,6 +13,7 @@ export type Db = Database.Database;
 export function openDatabase(file: string): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
+  sqliteVec.load(db); // vec0 tables (knowledge base vectors) need the extension before migrations
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');

@@ -1,3 +1,5 @@
+import { JOBS_MIGRATION_SQL } from './migration-jobs.js';
+import { KB_MIGRATION_SQL } from './migration-kb.js';
 /**
  * Versioned schema migrations. Append only: never edit a migration that has shipped; add a new one.
  */
@@ -211,4 +213,6 @@ export const migrations: Migration[] = [
       CREATE INDEX executions_usage ON executions (user_id, created_at, input_tokens, output_tokens);
     `,
   },
+  { version: 6, name: 'knowledge base', sql: KB_MIGRATION_SQL },
+  { version: 7, name: 'job queue', sql: JOBS_MIGRATION_SQL },
 ];
