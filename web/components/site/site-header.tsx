@@ -31,6 +31,8 @@ export function SiteHeader() {
           <NavLink href="/workbench" match={['/workbench', '/compare', '/history']}>
             Workbench
           </NavLink>
+          <NavLink href="/chat">Chat</NavLink>
+          <NavLink href="/kb">Knowledge base</NavLink>
           {/* Narrow screens need the room for the account links; the footer links the docs too. */}
           <a
             href="/api/docs"
