@@ -1,14 +1,8 @@
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createGoogleGenerativeAI } from '@ai-sdk/google';
 import { createOpenAI } from '@ai-sdk/openai';
-import {
-  APICallError,
-  JSONParseError,
-  RetryError,
-  streamText,
-  TypeValidationError,
-  type LanguageModel,
-} from 'ai';
+import type { LanguageModelV3, LanguageModelV3Prompt, LanguageModelV3StreamPart } from '@ai-sdk/provider';
+import { APICallError, JSONParseError, RetryError, TypeValidationError } from 'ai';
 import { LlmError, type LlmClient, type LlmEvent, type LlmRequest } from '../../ports/llm.js';
 import { OutboundRefusedError, type OutboundHttp } from '../../ports/outbound.js';
 import type { Provider } from '../../ports/provider-key-store.js';
@@ -103,7 +97,7 @@ export class AiSdkLlmClient implements LlmClient {
     return provider === 'openai-compatible' || requested ? this.options.outbound.fetch : undefined;
   }
 
-  private model(request: LlmRequest): LanguageModel {
+  private model(request: LlmRequest): LanguageModelV3 {
     const baseURL = this.baseURL(request.provider, request.baseURL);
     const fetch = this.fetchFor(request.provider, request.baseURL);
     const common = { apiKey: request.apiKey, baseURL, ...(fetch ? { fetch } : {}) };
@@ -119,61 +113,72 @@ export class AiSdkLlmClient implements LlmClient {
     }
   }
 
+  /**
+   * Streams through the provider model's own `doStream` (the AI SDK provider packages do the wire
+   * format, auth headers and error parsing). `streamText` is not used on this hot path: its step,
+   * telemetry and stitching layers cost ~2 ms before the request leaves and CPU on every delta, and we
+   * need none of them (no tools, no multi-step; retries are ours). See BENCHMARKS.md, "AI streaming
+   * overhead".
+   */
   async *stream(request: LlmRequest): AsyncIterable<LlmEvent> {
-    let failure: unknown;
     const signal = AbortSignal.any([request.signal, AbortSignal.timeout(this.options.timeoutMs)]);
-    let model: LanguageModel;
-    try {
-      model = this.model(request);
-    } catch (err) {
-      throw toLlmError(err);
-    }
-    // System instructions go in `system` (what every provider API has a slot for); the AI SDK warns
-    // about system messages inside `messages`.
+    // System instructions go in one leading system message (every provider API has a slot for it).
     const system = request.messages
       .filter((m) => m.role === 'system')
       .map((m) => m.content)
       .join('\n\n');
-    const result = streamText({
-      model,
-      ...(system ? { system } : {}),
-      messages: request.messages.filter((m) => m.role !== 'system') as {
-        role: 'user' | 'assistant';
-        content: string;
-      }[],
-      ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-      // Anthropic requires an explicit output budget; 4096 is the API's ceiling for our requests anyway.
-      ...(request.maxTokens !== undefined || request.provider === 'anthropic'
-        ? { maxOutputTokens: request.maxTokens ?? 4096 }
-        : {}),
-      abortSignal: signal,
-      maxRetries: 0, // retries are ours: bounded, with jitter, and only before the first token
-      onError: ({ error }) => {
-        failure = error;
-      },
-    });
+    const prompt: LanguageModelV3Prompt = [
+      ...(system ? [{ role: 'system' as const, content: system }] : []),
+      ...request.messages
+        .filter((m) => m.role !== 'system')
+        .map((m) => ({
+          role: m.role as 'user' | 'assistant',
+          content: [{ type: 'text' as const, text: m.content }],
+        })),
+    ];
+    let reader: ReadableStreamDefaultReader<LanguageModelV3StreamPart> | undefined;
     try {
-      for await (const part of result.fullStream) {
+      const model = this.model(request);
+      const { stream } = await model.doStream({
+        prompt,
+        ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+        // Anthropic requires an explicit output budget; 4096 is the API's ceiling for our requests anyway.
+        ...(request.maxTokens !== undefined || request.provider === 'anthropic'
+          ? { maxOutputTokens: request.maxTokens ?? 4096 }
+          : {}),
+        abortSignal: signal,
+      });
+      reader = stream.getReader();
+      for (;;) {
+        const { done, value: part } = await reader.read();
+        if (done) break;
         if (part.type === 'text-delta') {
-          if (part.text) yield { type: 'delta', text: part.text };
+          if (part.delta) yield { type: 'delta', text: part.delta };
         } else if (part.type === 'error') {
           throw part.error;
-        } else if (part.type === 'abort') {
-          throw signal.reason ?? new DOMException('aborted', 'AbortError');
         } else if (part.type === 'finish') {
-          if (failure) throw failure;
+          if (part.finishReason.unified === 'error') {
+            throw new LlmError('provider_bad_response', 'The provider ended the answer with an error');
+          }
           yield {
             type: 'finish',
-            finishReason: part.finishReason,
-            inputTokens: part.totalUsage.inputTokens ?? null,
-            outputTokens: part.totalUsage.outputTokens ?? null,
+            finishReason: part.finishReason.unified,
+            inputTokens: part.usage.inputTokens.total ?? null,
+            outputTokens: part.usage.outputTokens.total ?? null,
           };
+          return;
         }
       }
-      if (failure) throw failure;
+      // The body ended without a finish part: the connection was cut.
+      throw new LlmError('provider_unavailable', 'The provider stream ended unexpectedly', {
+        retryable: true,
+      });
     } catch (err) {
       if (request.signal.aborted) throw request.signal.reason ?? err;
       throw toLlmError(err instanceof Error && signal.aborted && signal.reason ? signal.reason : err);
+    } finally {
+      // Stops reading the provider's body when the consumer goes away early.
+      reader?.cancel().catch(() => undefined);
     }
   }
 

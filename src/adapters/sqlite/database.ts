@@ -49,3 +49,20 @@ export function migrate(db: Db): number[] {
   }
   return newlyApplied;
 }
+
+/**
+ * `db.prepare` with a per-connection cache keyed by SQL text: compiling a statement costs tens of
+ * microseconds, which adds up on hot paths (auth, AI runs) that issue the same few queries.
+ * Only for statements whose mode is never changed (`pluck`, `raw`, `expand`), as they are shared.
+ */
+export function cachedPrepare(db: Db): Db['prepare'] {
+  const cache = new Map<string, Database.Statement>();
+  return ((source: string) => {
+    let statement = cache.get(source);
+    if (!statement) {
+      statement = db.prepare(source);
+      cache.set(source, statement);
+    }
+    return statement;
+  }) as Db['prepare'];
+}

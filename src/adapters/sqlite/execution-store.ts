@@ -1,6 +1,6 @@
 import type { Execution, ExecutionQuery, ExecutionStore } from '../../ports/execution-store.js';
 import type { Provider } from '../../ports/provider-key-store.js';
-import type { Db } from './database.js';
+import { cachedPrepare, type Db } from './database.js';
 
 interface Row {
   id: string;
@@ -55,67 +55,68 @@ const LIST_COLUMNS = `id, user_id, prompt_slug, provider, model, key_id, options
   created_at, finished_at`;
 
 export class SqliteExecutionStore implements ExecutionStore {
-  constructor(private readonly db: Db) {}
+  private readonly stmt: Db['prepare'];
+
+  constructor(private readonly db: Db) {
+    this.stmt = cachedPrepare(db);
+  }
 
   async create(e: Execution): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO executions (id, user_id, prompt_slug, provider, model, key_id, options, compare_id,
+    this.stmt(
+      `INSERT INTO executions (id, user_id, prompt_slug, provider, model, key_id, options, compare_id,
            input_tokens, output_tokens, tokens_estimated, cost_usd, price_version, latency_ms, ttft_ms,
            status, error_code, output, created_at, finished_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        e.id,
-        e.userId,
-        e.promptSlug,
-        e.provider,
-        e.model,
-        e.keyId,
-        JSON.stringify(e.options),
-        e.compareId,
-        e.inputTokens,
-        e.outputTokens,
-        e.tokensEstimated ? 1 : 0,
-        e.costUsd,
-        e.priceVersion,
-        e.latencyMs,
-        e.ttftMs,
-        e.status,
-        e.errorCode,
-        e.output,
-        e.createdAt,
-        e.finishedAt,
-      );
+    ).run(
+      e.id,
+      e.userId,
+      e.promptSlug,
+      e.provider,
+      e.model,
+      e.keyId,
+      JSON.stringify(e.options),
+      e.compareId,
+      e.inputTokens,
+      e.outputTokens,
+      e.tokensEstimated ? 1 : 0,
+      e.costUsd,
+      e.priceVersion,
+      e.latencyMs,
+      e.ttftMs,
+      e.status,
+      e.errorCode,
+      e.output,
+      e.createdAt,
+      e.finishedAt,
+    );
   }
 
   async finish(id: string, r: Parameters<ExecutionStore['finish']>[1]): Promise<void> {
-    this.db
-      .prepare(
-        `UPDATE executions SET input_tokens = ?, output_tokens = ?, tokens_estimated = ?, cost_usd = ?,
+    this.stmt(
+      `UPDATE executions SET input_tokens = ?, output_tokens = ?, tokens_estimated = ?, cost_usd = ?,
            price_version = ?, latency_ms = ?, ttft_ms = ?, status = ?, error_code = ?, output = ?, finished_at = ?
          WHERE id = ?`,
-      )
-      .run(
-        r.inputTokens,
-        r.outputTokens,
-        r.tokensEstimated ? 1 : 0,
-        r.costUsd,
-        r.priceVersion,
-        r.latencyMs,
-        r.ttftMs,
-        r.status,
-        r.errorCode,
-        r.output,
-        r.finishedAt,
-        id,
-      );
+    ).run(
+      r.inputTokens,
+      r.outputTokens,
+      r.tokensEstimated ? 1 : 0,
+      r.costUsd,
+      r.priceVersion,
+      r.latencyMs,
+      r.ttftMs,
+      r.status,
+      r.errorCode,
+      r.output,
+      r.finishedAt,
+      id,
+    );
   }
 
   async get(userId: string, id: string): Promise<Execution | null> {
-    const row = this.db
-      .prepare<[string, string], Row>('SELECT * FROM executions WHERE user_id = ? AND id = ?')
-      .get(userId, id);
+    const row = this.stmt<[string, string], Row>('SELECT * FROM executions WHERE user_id = ? AND id = ?').get(
+      userId,
+      id,
+    );
     return row ? (toExecution(row) as Execution) : null;
   }
 
@@ -138,12 +139,10 @@ export class SqliteExecutionStore implements ExecutionStore {
       where.push('(created_at < ? OR (created_at = ? AND id < ?))');
       params.push(createdAt, createdAt, id);
     }
-    const rows = this.db
-      .prepare<unknown[], Row>(
-        `SELECT ${LIST_COLUMNS} FROM executions WHERE ${where.join(' AND ')}
+    const rows = this.stmt<unknown[], Row>(
+      `SELECT ${LIST_COLUMNS} FROM executions WHERE ${where.join(' AND ')}
          ORDER BY created_at DESC, id DESC LIMIT ?`,
-      )
-      .all(...params, query.limit + 1);
+    ).all(...params, query.limit + 1);
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     return {
@@ -156,11 +155,9 @@ export class SqliteExecutionStore implements ExecutionStore {
   }
 
   async tokensSince(userId: string, since: string): Promise<number> {
-    return this.db
-      .prepare<[string, string], { n: number }>(
-        `SELECT coalesce(sum(coalesce(input_tokens, 0) + coalesce(output_tokens, 0)), 0) AS n
+    return this.stmt<[string, string], { n: number }>(
+      `SELECT coalesce(sum(coalesce(input_tokens, 0) + coalesce(output_tokens, 0)), 0) AS n
          FROM executions WHERE user_id = ? AND created_at >= ?`,
-      )
-      .get(userId, since)!.n;
+    ).get(userId, since)!.n;
   }
 }

@@ -5,7 +5,7 @@ import type {
   ProviderKeyStore,
   StoredProviderKey,
 } from '../../ports/provider-key-store.js';
-import type { Db } from './database.js';
+import { cachedPrepare, type Db } from './database.js';
 
 interface Row {
   id: string;
@@ -35,77 +35,75 @@ const toStored = (r: Row): StoredProviderKey => ({
 });
 
 export class SqliteProviderKeyStore implements ProviderKeyStore {
-  constructor(private readonly db: Db) {}
+  private readonly stmt: Db['prepare'];
+
+  constructor(private readonly db: Db) {
+    this.stmt = cachedPrepare(db);
+  }
 
   async create(key: StoredProviderKey): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO provider_keys (id, user_id, provider, label, base_url, mask, sealed, created_at, last_used_at)
+    this.stmt(
+      `INSERT INTO provider_keys (id, user_id, provider, label, base_url, mask, sealed, created_at, last_used_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        key.id,
-        key.userId,
-        key.provider,
-        key.label,
-        key.baseURL,
-        key.mask,
-        JSON.stringify(key.sealed),
-        key.createdAt,
-        key.lastUsedAt,
-      );
+    ).run(
+      key.id,
+      key.userId,
+      key.provider,
+      key.label,
+      key.baseURL,
+      key.mask,
+      JSON.stringify(key.sealed),
+      key.createdAt,
+      key.lastUsedAt,
+    );
   }
 
   async list(userId: string): Promise<ProviderKey[]> {
-    return this.db
-      .prepare<[string], Row>('SELECT * FROM provider_keys WHERE user_id = ? ORDER BY created_at, id')
+    return this.stmt<[string], Row>('SELECT * FROM provider_keys WHERE user_id = ? ORDER BY created_at, id')
       .all(userId)
       .map(toKey);
   }
 
   async get(userId: string, id: string): Promise<StoredProviderKey | null> {
-    const row = this.db
-      .prepare<[string, string], Row>('SELECT * FROM provider_keys WHERE user_id = ? AND id = ?')
-      .get(userId, id);
+    const row = this.stmt<[string, string], Row>(
+      'SELECT * FROM provider_keys WHERE user_id = ? AND id = ?',
+    ).get(userId, id);
     return row ? toStored(row) : null;
   }
 
   async delete(userId: string, id: string): Promise<boolean> {
-    return (
-      this.db.prepare('DELETE FROM provider_keys WHERE user_id = ? AND id = ?').run(userId, id).changes > 0
-    );
+    return this.stmt('DELETE FROM provider_keys WHERE user_id = ? AND id = ?').run(userId, id).changes > 0;
   }
 
   async touch(id: string, at: string): Promise<void> {
-    this.db.prepare('UPDATE provider_keys SET last_used_at = ? WHERE id = ?').run(at, id);
+    this.stmt('UPDATE provider_keys SET last_used_at = ? WHERE id = ?').run(at, id);
   }
 
   async listAllSealed(after: string | null, limit: number): Promise<StoredProviderKey[]> {
-    return this.db
-      .prepare<[string, number], Row>('SELECT * FROM provider_keys WHERE id > ? ORDER BY id LIMIT ?')
+    return this.stmt<[string, number], Row>('SELECT * FROM provider_keys WHERE id > ? ORDER BY id LIMIT ?')
       .all(after ?? '', limit)
       .map(toStored);
   }
 
   async replaceSealed(id: string, expected: SealedSecret, next: SealedSecret): Promise<boolean> {
     return (
-      this.db
-        .prepare('UPDATE provider_keys SET sealed = ? WHERE id = ? AND sealed = ?')
-        .run(JSON.stringify(next), id, JSON.stringify(expected)).changes > 0
+      this.stmt('UPDATE provider_keys SET sealed = ? WHERE id = ? AND sealed = ?').run(
+        JSON.stringify(next),
+        id,
+        JSON.stringify(expected),
+      ).changes > 0
     );
   }
 
   async getDefaultProvider(userId: string): Promise<Provider | null> {
     return (
-      this.db
-        .prepare<[string], { default_provider: Provider | null }>(
-          'SELECT default_provider FROM users WHERE id = ?',
-        )
-        .get(userId)?.default_provider ?? null
+      this.stmt<[string], { default_provider: Provider | null }>(
+        'SELECT default_provider FROM users WHERE id = ?',
+      ).get(userId)?.default_provider ?? null
     );
   }
 
   async setDefaultProvider(userId: string, provider: Provider | null): Promise<void> {
-    this.db.prepare('UPDATE users SET default_provider = ? WHERE id = ?').run(provider, userId);
+    this.stmt('UPDATE users SET default_provider = ? WHERE id = ?').run(provider, userId);
   }
 }

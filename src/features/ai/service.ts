@@ -130,30 +130,9 @@ export class AiService {
       ...(request.options?.temperature !== undefined ? { temperature: request.options.temperature } : {}),
       ...(request.options?.maxTokens !== undefined ? { maxTokens: request.options.maxTokens } : {}),
     };
-    const createdAt = new Date().toISOString();
-    await this.deps.executions.create({
-      id: executionId,
-      userId: context.user.id,
-      promptSlug: context.promptSlug ?? null,
-      provider,
-      model,
-      keyId: resolved.key.id,
-      options,
-      compareId: context.compareId ?? null,
-      inputTokens: null,
-      outputTokens: null,
-      tokensEstimated: false,
-      costUsd: null,
-      priceVersion: null,
-      latencyMs: null,
-      ttftMs: null,
-      status: 'running',
-      errorCode: null,
-      output: '',
-      createdAt,
-      finishedAt: null,
-    });
     this.deps.metrics.record('PromptExecutions', 1, 'Count', dims);
+    const upstream = new AbortController();
+    const signal = AbortSignal.any([context.signal, upstream.signal]);
     // The provider call starts before `start` is handed out: the caller writes that event while the
     // request is already on its way, instead of delaying the upstream call by one write.
     const call = () => {
@@ -164,7 +143,7 @@ export class AiService {
         baseURL: resolved.key.baseURL,
         messages: request.messages,
         ...options,
-        signal: context.signal,
+        signal,
       });
       const iterator = events[Symbol.asyncIterator]();
       const first = iterator.next();
@@ -173,6 +152,35 @@ export class AiService {
     };
     const started = now();
     let current = call();
+    // The execution row is written while the request travels; a failed write stops the call.
+    try {
+      const createdAt = new Date().toISOString();
+      await this.deps.executions.create({
+        id: executionId,
+        userId: context.user.id,
+        promptSlug: context.promptSlug ?? null,
+        provider,
+        model,
+        keyId: resolved.key.id,
+        options,
+        compareId: context.compareId ?? null,
+        inputTokens: null,
+        outputTokens: null,
+        tokensEstimated: false,
+        costUsd: null,
+        priceVersion: null,
+        latencyMs: null,
+        ttftMs: null,
+        status: 'running',
+        errorCode: null,
+        output: '',
+        createdAt,
+        finishedAt: null,
+      });
+    } catch (err) {
+      upstream.abort();
+      throw err;
+    }
     yield { type: 'start', executionId, provider, model };
 
     let output = '';

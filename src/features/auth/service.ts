@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isStale } from '../../lib/last-used.js';
 import { AppError } from '../../lib/errors.js';
 import { EmailTakenError, type AccountStore, type ApiKey, type User } from '../../ports/account-store.js';
 import type { PasswordHasher } from '../../ports/password-hasher.js';
@@ -169,7 +170,9 @@ export class AuthService {
     if (!apiKey) return null;
     const user = await this.accounts.findUserById(apiKey.userId);
     if (!user) return null;
-    await this.accounts.touchApiKey(apiKey.id, this.now().toISOString());
+    const now = this.now();
+    // "Last used" is shown to the minute; skipping the write on every call keeps it off the hot path.
+    if (isStale(apiKey.lastUsedAt, now)) await this.accounts.touchApiKey(apiKey.id, now.toISOString());
     return { user, via: 'api_key', apiKeyId: apiKey.id };
   }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../lib/errors.js';
+import { isStale } from '../../lib/last-used.js';
 import type { KeyVault } from '../../ports/key-vault.js';
 import { LlmError, type LlmClient } from '../../ports/llm.js';
 import { OutboundRefusedError, type OutboundHttp } from '../../ports/outbound.js';
@@ -131,7 +132,8 @@ export class ProviderKeyService {
           : 'You have no provider key yet; add one in Settings → Provider keys',
       );
     }
-    await this.store.touch(key.id, this.now().toISOString());
+    const now = this.now();
+    if (isStale(key.lastUsedAt, now)) await this.store.touch(key.id, now.toISOString());
     return { key, apiKey: await this.open(key) };
   }
 
