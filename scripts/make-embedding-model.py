@@ -29,12 +29,13 @@ Sizes:
   --size minilm  all-MiniLM-L6-v2's dimensions: hidden 384, 6 layers, 12 heads, intermediate 1536,
                  512 positions, a 30,522-entry vocabulary (about 90 MB). Not committed: benchmarks
                  generate it to measure MiniLM-sized compute cost. With --words-from DIR the
-                 vocabulary starts with the most frequent words of the .md/.txt files under DIR, so
+                 vocabulary starts with the most frequent words of the .md/.txt/.yaml files under DIR, so
                  tokenising real text gives realistic token counts.
 
-Usage (needs python3 with the onnx and numpy packages, e.g. Debian's python3-onnx):
-  python3 scripts/make-embedding-model.py --size tiny --out test/fixtures/embedding-model
-  python3 scripts/make-embedding-model.py --size minilm --out /tmp/minilm-random --words-from docs/
+Usage (needs a python3 with the onnx and numpy packages: Debian's python3-onnx and python3-numpy
+provide them for /usr/bin/python3, which the first line of this file names):
+  scripts/make-embedding-model.py --size tiny --out test/fixtures/embedding-model
+  scripts/make-embedding-model.py --size minilm --out /tmp/minilm-random --words-from content/
 """
 
 import argparse
@@ -44,9 +45,12 @@ import os
 import re
 import sys
 
-import numpy as np
-import onnx
-from onnx import TensorProto, helper, numpy_helper
+try:
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+except ImportError as missing:
+    sys.exit("%s: this script needs the onnx and numpy packages (Debian: apt-get install python3-onnx)" % missing)
 
 OPSET = 17  # LayerNormalization exists from 17 on
 SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
@@ -87,11 +91,11 @@ SUFFIXES = ["s", "es", "ed", "er", "ers", "ing", "ly", "ion", "tion", "ment", "a
 
 
 def words_from(directory):
-    """Word frequencies of the .md and .txt files under `directory`, split the way BertPreTokenizer does."""
+    """Word frequencies of the .md, .txt and .yaml files under `directory`, split the way BertPreTokenizer does."""
     counts = collections.Counter()
     for root, _dirs, files in os.walk(directory):
         for name in sorted(files):
-            if not name.endswith((".md", ".txt")):
+            if not name.endswith((".md", ".txt", ".yaml", ".yml")):
                 continue
             with open(os.path.join(root, name), encoding="utf-8", errors="ignore") as handle:
                 counts.update(re.findall(r"[a-z0-9]+", handle.read().lower()))
@@ -362,7 +366,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", choices=sorted(SIZES), required=True)
     parser.add_argument("--out", required=True, help="directory to write the model into")
-    parser.add_argument("--words-from", help="directory of .md/.txt files to take the minilm vocabulary from")
+    parser.add_argument("--words-from", help="directory of .md/.txt/.yaml files to take the minilm vocabulary from")
     parser.add_argument("--seed", type=int, default=20240611)
     args = parser.parse_args()
 
