@@ -105,7 +105,8 @@ export class TransformersEmbedder implements Embedder {
   async embed(texts: string[]): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
     await this.load();
-    const loaded = this.loaded!;
+    const loaded = this.loaded;
+    if (!loaded) throw new Error('TransformersEmbedder: closed while loading');
     // Longest first, so each batch holds texts of similar length and little padding.
     const order = texts.map((_, index) => index).sort((a, b) => texts[b]!.length - texts[a]!.length);
     const vectors = new Array<Float32Array>(texts.length);
