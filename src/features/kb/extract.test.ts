@@ -267,6 +267,15 @@ describe('extractText', () => {
       expect(err.message).toMatch(/2 pages; at most 1/);
     });
 
+    it('gives up on a PDF that takes longer than allowed', async () => {
+      const err = await extractError(extractText(twoPages(), 'application/pdf', { timeoutMs: 0 }));
+      expect(err.code).toBe('timeout');
+      // Nothing is left running that would fail a later extraction.
+      await expect(extractText(twoPages(), 'application/pdf')).resolves.toMatchObject({
+        title: 'Generated Test PDF',
+      });
+    });
+
     it('reports a PDF without a text layer', async () => {
       const err = await extractError(extractText(buildPdf(['', '']), 'application/pdf'));
       expect(err.code).toBe('no_text');

@@ -487,6 +487,11 @@ async function extractPdf(bytes: Uint8Array, options: ExtractOptions): Promise<E
     verbosity: pdfjs.VerbosityLevel.ERRORS,
   });
 
+  // pdf.js parses on this thread, so a timer alone cannot interrupt a long parse: check the clock
+  // between pages (yielding so other requests get a turn), and keep the timer for a parse that stalls.
+  const deadline = performance.now() + timeoutMs;
+  const timedOut = () =>
+    new ExtractError('timeout', 'Reading the PDF took too long; it may be damaged or too complex.');
   const work = (async (): Promise<ExtractedDocument> => {
     const doc = await task.promise;
     if (doc.numPages > maxPages) {
@@ -497,6 +502,8 @@ async function extractPdf(bytes: Uint8Array, options: ExtractOptions): Promise<E
     }
     const sections: ExtractedSection[] = [];
     for (let n = 1; n <= doc.numPages; n++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (performance.now() >= deadline) throw timedOut();
       const page = await doc.getPage(n);
       const content = await page.getTextContent();
       sections.push(...section([`Page ${n}`], pageText(content.items)));
@@ -509,13 +516,7 @@ async function extractPdf(bytes: Uint8Array, options: ExtractOptions): Promise<E
 
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new ExtractError('timeout', 'Reading the PDF took too long; it may be damaged or too complex.'),
-        ),
-      timeoutMs,
-    );
+    timer = setTimeout(() => reject(timedOut()), timeoutMs);
   });
   try {
     return await Promise.race([work, timeout]);
