@@ -137,7 +137,7 @@ function KnowledgeBase() {
             >
               Documents
             </h2>
-            {state.status === 'ready' && (
+            {state.status === 'ready' && state.items.length > 0 && (
               <p className="text-sm text-muted-foreground" data-testid="kb-count">
                 {pluralize(state.items.length, 'document')}
                 {state.nextCursor ? ' shown' : ''}

@@ -152,7 +152,7 @@ export function UploadZone({
     <div className="grid gap-5">
       <FormField
         id="kb-upload-collection"
-        label="Collection"
+        label="Upload to collection"
         hint="Group documents to search them apart in chat. New names create a collection."
         error={collectionError}
         className="sm:max-w-sm"
@@ -221,10 +221,9 @@ export function UploadZone({
           type="file"
           multiple
           accept={ACCEPT_ATTRIBUTE}
-          tabIndex={-1}
-          aria-label="Files to upload"
+          // The button above opens it; hidden, it stays out of the tab order and the accessibility tree.
+          hidden
           data-testid="kb-file-input"
-          className="sr-only"
           onChange={(e) => {
             add(Array.from(e.target.files ?? []));
             // Choosing the same file again must fire `change` again.

@@ -1,0 +1,227 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/adapters/log/pino.js';
+import { loadConfig } from '../../src/config.js';
+import { startServer, type RunningServer } from '../../src/runtime/server.js';
+import { DEFAULT_KEYS, startFakeProvider, type FakeProvider } from '../fakes/llm-provider.js';
+import { hasChromium, launchChromium, newClipboardPage, recordErrors } from '../helpers/browser.js';
+
+// The knowledge base and chat with retrieval as a user meets them: the real server (API, job worker,
+// exported web app) on loopback, driven by headless Chromium, embedding with the tiny test model and
+// answering through a fake provider that speaks the real wire format. Upload a Markdown file through
+// the page, watch it become ready, ask about it in chat, follow a citation to its source, delete it.
+// Without Chromium this is skipped.
+describe.skipIf(!hasChromium)('knowledge base and chat in a real browser', () => {
+  let dataDir: string;
+  let fake: FakeProvider;
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  const errors: string[] = [];
+  const email = `barbara-${Date.now()}@example.com`;
+  const password = 'correct-horse-battery-staple';
+
+  const FILENAME = 'rotation-runbook.md';
+  const RUNBOOK = [
+    '# Signing key rotation',
+    '',
+    '## Schedule',
+    '',
+    'The payments service rotates its signing keys every 90 days. The on-call engineer starts the',
+    'rotation on a Tuesday morning, never during a release freeze.',
+    '',
+    '## Steps',
+    '',
+    '1. Generate the new key pair in the vault and publish the public key.',
+    '2. Wait one hour so every verifier has fetched it.',
+    '3. Switch signing to the new key and keep the old public key for seven days.',
+    '',
+  ].join('\n');
+  const REPLY = 'The payments service rotates its signing keys every 90 days [1].';
+
+  beforeAll(async () => {
+    fake = await startFakeProvider();
+    dataDir = await mkdtemp(join(tmpdir(), 'engify-e2e-kb-'));
+    server = await startServer(
+      loadConfig({
+        PORT: '0',
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'silent',
+        OPENAI_BASE_URL: fake.openaiBaseURL,
+        ANTHROPIC_BASE_URL: fake.anthropicBaseURL,
+        GOOGLE_BASE_URL: fake.googleBaseURL,
+        // The tiny committed model: real vectors, offline.
+        EMBEDDINGS_MODEL_DIR: 'test/fixtures/embedding-model',
+      }),
+      createLogger('silent'),
+    );
+    browser = await launchChromium();
+    ({ page } = await newClipboardPage(browser, server.url));
+    // Any console error (a CSP violation, a failed request) fails the test.
+    recordErrors(page, errors);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await fake?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const documents = () => page.getByRole('list', { name: 'Documents' }).getByTestId('kb-document');
+  const runbookRow = () => documents().filter({ hasText: 'rotation-runbook' });
+  const upload = (name: string, text: string, mimeType = 'text/markdown') =>
+    page.getByTestId('kb-file-input').setInputFiles({ name, mimeType, buffer: Buffer.from(text, 'utf8') });
+
+  it('asks signed-out visitors to sign in', { timeout: 60_000 }, async () => {
+    await page.goto(`${server.url}/kb`);
+    await page.getByRole('heading', { name: 'Sign in to see your knowledge base' }).waitFor();
+    await page.goto(`${server.url}/chat`);
+    await page.getByRole('heading', { name: 'Sign in to see chat' }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('uploads a Markdown file through the page and shows it ready', { timeout: 120_000 }, async () => {
+    await page.goto(`${server.url}/signup`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password', { exact: true }).fill(password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL((url) => url.pathname === '/account');
+    // A provider key for the chat later (same origin, so the session cookie and Origin go along).
+    const status = await page.evaluate(async (apiKey) => {
+      const res = await fetch('/api/me/provider-keys', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ provider: 'openai', apiKey }),
+      });
+      return res.status;
+    }, DEFAULT_KEYS.openai);
+    expect(status).toBe(201);
+
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Knowledge base' })
+      .click();
+    await page.waitForURL((url) => url.pathname === '/kb');
+    await page.getByRole('heading', { name: 'Your knowledge base is empty' }).waitFor();
+
+    // The browser's own check refuses what the server can't read, without sending it.
+    await upload('diagram.png', 'not really a png', 'image/png');
+    const refused = page.getByTestId('kb-upload').filter({ hasText: 'diagram.png' });
+    await expect.poll(() => refused.getAttribute('data-state')).toBe('failed');
+    expect(await refused.getByTestId('kb-upload-error').textContent()).toContain('Only Markdown');
+
+    await upload(FILENAME, RUNBOOK);
+    const sent = page.getByTestId('kb-upload').filter({ hasText: FILENAME });
+    await expect.poll(() => sent.getAttribute('data-state'), { timeout: 20_000 }).toBe('done');
+    await expect.poll(() => runbookRow().count()).toBe(1);
+    // Status follows the worker on its own (polling): queued/processing, then ready.
+    await expect
+      .poll(() => runbookRow().getAttribute('data-status'), { timeout: 60_000, interval: 250 })
+      .toBe('ready');
+    expect(await runbookRow().getByTestId('kb-status').textContent()).toBe('Ready');
+    expect(await runbookRow().getByTestId('kb-chunks').textContent()).toMatch(
+      /^[1-9]\d* chunks?, searchable/,
+    );
+    expect(await runbookRow().textContent()).toContain('default');
+
+    // The same content again: nothing new, the existing row is pointed out.
+    await upload('rotation-runbook-copy.md', RUNBOOK);
+    const again = page.getByTestId('kb-upload').filter({ hasText: 'rotation-runbook-copy.md' });
+    await expect.poll(() => again.getAttribute('data-state'), { timeout: 20_000 }).toBe('duplicate');
+    await expect.poll(() => runbookRow().getAttribute('data-highlighted')).toBe('true');
+    expect(await runbookRow().getByTestId('kb-duplicate-note').textContent()).toContain('uploaded before');
+    expect(await documents().count()).toBe(1);
+
+    // The collection shows up in the filter with its count.
+    await expect
+      .poll(() => page.getByLabel('Collection', { exact: true }).locator('option').allTextContents())
+      .toContain('default (1 document)');
+
+    expect(errors).toEqual([]);
+  });
+
+  it(
+    'answers in chat from the document, with a citation that leads to its source',
+    { timeout: 90_000 },
+    async () => {
+      fake.reset();
+      fake.setBehavior({ reply: REPLY });
+      await page
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: 'Chat', exact: true })
+        .click();
+      await page.waitForURL((url) => url.pathname === '/chat');
+
+      // On by default: there is a document to search.
+      const useKb = page.getByRole('switch', { name: 'Use knowledge base' });
+      await expect.poll(() => useKb.getAttribute('aria-checked')).toBe('true');
+      await page.getByLabel('Model', { exact: true }).waitFor();
+
+      const message = page.getByLabel('Message', { exact: true });
+      await message.fill('How often do we rotate the payments signing keys?');
+      await message.press('Control+Enter');
+
+      const answer = page.getByTestId('chat-answer').last();
+      await expect.poll(() => answer.getAttribute('data-phase'), { timeout: 30_000 }).toBe('done');
+      expect(await answer.getByTestId('chat-answer-text').textContent()).toContain('every 90 days');
+
+      // The retrieved passage went to the model along with the question.
+      const call = fake.requests.find((r) => r.endpoint === 'openai.chat');
+      expect(call, 'the provider was called').toBeDefined();
+      expect(JSON.stringify(call!.body)).toContain('rotates its signing keys every 90 days');
+
+      // [1] is a link; following it opens the sources and highlights source 1.
+      const citation = answer.getByRole('link', { name: /^Source 1/ });
+      expect(await citation.count()).toBe(1);
+      const toggle = answer.getByRole('button', { name: /^Sources/ });
+      expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+      await citation.click();
+      await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('true');
+      const source = answer.getByRole('list', { name: 'Sources' }).getByTestId('chat-source').first();
+      await expect.poll(() => source.getAttribute('data-highlighted')).toBe('true');
+      await expect
+        .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+        .toBe('chat-source');
+      expect(await source.getByTestId('chat-source-content').textContent()).toContain('every 90 days');
+      expect(await source.getByTestId('chat-source-title').textContent()).toBeTruthy();
+
+      // Vector, keyword and fused scores, three decimals each ("—" where a side did not match).
+      const scores = await source.getByTestId('chat-source-scores').locator('dd').allTextContents();
+      expect(scores).toHaveLength(3);
+      for (const score of scores) expect(score).toMatch(/^(—|-?\d+\.\d{3})$/);
+      expect(scores[2]).toMatch(/^-?\d+\.\d{3}$/); // the fused score is always there
+
+      expect(errors).toEqual([]);
+    },
+  );
+
+  it('deletes the document after confirming', { timeout: 60_000 }, async () => {
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Knowledge base' })
+      .click();
+    await page.waitForURL((url) => url.pathname === '/kb');
+    await expect.poll(() => runbookRow().count()).toBe(1);
+
+    await runbookRow()
+      .getByRole('button', { name: /^Delete / })
+      .click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('can’t be undone');
+    await dialog.getByRole('button', { name: 'Delete document' }).click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    await page.getByRole('heading', { name: 'Your knowledge base is empty' }).waitFor();
+
+    // Gone from the API too.
+    const left = await page.evaluate(
+      async () => (await (await fetch('/api/kb/documents')).json()) as unknown,
+    );
+    expect(left).toMatchObject({ items: [] });
+
+    expect(errors).toEqual([]);
+  });
+});
