@@ -5,6 +5,7 @@ import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { adminRoutes } from './features/admin/routes.js';
 import { aiRoutes } from './features/ai/routes.js';
+import { kbRoutes } from './features/kb/routes.js';
 import { openAiCompatRoutes, openAiErrorFormat } from './features/openai-compat/routes.js';
 import { providerKeyRoutes } from './features/provider-keys/routes.js';
 import { oauthRoutes } from './features/auth/oauth-routes.js';
@@ -16,7 +17,7 @@ import { PromptService } from './features/prompts/service.js';
 import { UserPromptService } from './features/prompts/user-prompts.js';
 import { systemRoutes } from './features/system/routes.js';
 import { authenticate, csrfProtection } from './http/auth.js';
-import { requireJsonBody } from './http/content-type.js';
+import { requireJsonBody, requireMultipartBody } from './http/content-type.js';
 import type { AppEnv } from './http/env.js';
 import { onError, onNotFound, validationError } from './http/errors.js';
 import { clientIp, DEFAULT_LIMITS, rateLimit, type Identity, type Limits } from './http/rate-limit.js';
@@ -56,19 +57,20 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   });
   // The OpenAI-compatible surface answers in OpenAI's error shape, whichever middleware refused.
   api.use('/v1/*', openAiErrorFormat);
-  api.use(
+  // Uploads are multipart and may be larger than JSON bodies; everything else is JSON.
+  const isUpload = (c: Context) => c.req.method === 'POST' && c.req.path === '/api/kb/documents';
+  const limitBody = (maxSize: number) =>
     bodyLimit({
-      maxSize: services.config.bodyLimitBytes,
+      maxSize,
       onError: () => {
-        throw new AppError(
-          413,
-          'payload_too_large',
-          `Request body is over ${services.config.bodyLimitBytes} bytes`,
-        );
+        throw new AppError(413, 'payload_too_large', `Request body is over ${maxSize} bytes`);
       },
-    }),
-  );
-  api.use(requireJsonBody);
+    });
+  const jsonLimit = limitBody(services.config.bodyLimitBytes);
+  // Room for the multipart framing around a file of the largest allowed size.
+  const uploadLimit = limitBody(services.config.kb.maxUploadBytes + 64 * 1024);
+  api.use((c, next) => (isUpload(c) ? uploadLimit(c, next) : jsonLimit(c, next)));
+  api.use((c, next) => (isUpload(c) ? requireMultipartBody(c, next) : requireJsonBody(c, next)));
 
   const { config } = services;
   const cookies = { secure: config.env === 'production' };
@@ -111,7 +113,9 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   const apiLimit = rateLimit<AppEnv>(services.limiter, 'api', limits, identify);
   // Model calls: their own, hourly budget (100/hour per user), counted instead of the `api` group.
   const aiLimit = rateLimit<AppEnv>(services.limiter, 'ai', limits, identify);
-  const isAiRoute = (path: string) => /^\/api\/(ai\/|v1\/chat\/|prompts\/[^/]+\/run$)/.test(path);
+  // Knowledge-base search and embedding call no model provider: they count as ordinary API calls.
+  const isAiRoute = (path: string) =>
+    /^\/api\/(ai\/|v1\/chat\/|prompts\/[^/]+\/run$)/.test(path) && !/^\/api\/ai\/(rag|embed)$/.test(path);
   api.use('/auth/signup', authLimit);
   api.use('/auth/signin', authLimit);
   api.use('/auth/oauth/:provider/callback', authLimit);
@@ -131,6 +135,7 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   aiRoutes(api, services.ai, new PromptService(services.catalog), services.executions, {
     heartbeatMs: config.ai.heartbeatMs,
   });
+  kbRoutes(api, services.kb, services.queue, { maxUploadBytes: config.kb.maxUploadBytes });
   openAiCompatRoutes(api, services.ai, services.providerKeys, { heartbeatMs: config.ai.heartbeatMs });
   api.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'apiKey',

@@ -60,6 +60,28 @@ const EnvSchema = z.object({
     .max(15 * 60_000)
     .default(120_000),
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  KB_MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
+  KB_WORKER: z.enum(['inline', 'off']).default('inline'),
+  JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  JOB_VISIBILITY_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(12 * 3600_000)
+    .default(5 * 60_000),
+  KB_EMBED_BATCH_SIZE: z.coerce.number().int().min(1).max(256).default(32),
+  EMBEDDINGS_MODEL: z.string().trim().min(1).default('Xenova/all-MiniLM-L6-v2'),
+  EMBEDDINGS_MODEL_DIR: z.string().trim().min(1).optional(),
+  EMBEDDINGS_ALLOW_REMOTE: z.enum(['true', 'false', '1', '0']).default('true'),
+  SQS_QUEUE_URL: z.url({ error: 'must be the https:// URL of an SQS queue' }).optional(),
+  SQS_DEAD_LETTER_QUEUE_URL: z.url({ error: 'must be the https:// URL of an SQS queue' }).optional(),
+  S3_BUCKET: z.string().trim().min(3).max(63).optional(),
+  S3_PREFIX: z.string().trim().default(''),
   GITHUB_CLIENT_ID: z.string().optional(),
   GITHUB_CLIENT_SECRET: z.string().optional(),
   GITHUB_OAUTH_URL: httpUrl.default('https://github.com'),
@@ -93,6 +115,22 @@ export type KeyVaultConfig =
   | { kind: 'env'; masterKey: Buffer; previousMasterKeys: Buffer[] }
   | { kind: 'file' };
 
+/** Knowledge base: uploads, background jobs and embeddings. */
+export interface KbConfig {
+  maxUploadBytes: number;
+  /** Run the job worker inside this process (local); `off` where a separate worker runs (Lambda). */
+  inlineWorker: boolean;
+  /** Attempts before a job is dead-lettered (SQS: must equal the queue's redrive maxReceiveCount). */
+  maxAttempts: number;
+  /** How long a job in progress stays hidden; a worker that dies mid-job is retried after this. */
+  visibilityMs: number;
+  /** Chunks per embedder call; progress is saved after each batch. */
+  embedBatchSize: number;
+  queue: { kind: 'sqlite' } | { kind: 'sqs'; queueUrl: string; deadLetterQueueUrl?: string };
+  blobs: { kind: 'fs' } | { kind: 's3'; bucket: string; prefix: string };
+  embeddings: { modelId: string; modelDir?: string; allowRemote: boolean };
+}
+
 export interface Config {
   env: 'development' | 'production' | 'test';
   port: number;
@@ -121,6 +159,7 @@ export interface Config {
     timeoutMs: number;
     heartbeatMs: number;
   };
+  kb: KbConfig;
 }
 
 export class ConfigError extends Error {
@@ -223,6 +262,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           : e.ALLOW_PRIVATE_BASE_URLS === 'true' || e.ALLOW_PRIVATE_BASE_URLS === '1',
       timeoutMs: e.AI_TIMEOUT_MS,
       heartbeatMs: e.SSE_HEARTBEAT_MS,
+    },
+    kb: {
+      maxUploadBytes: e.KB_MAX_UPLOAD_BYTES,
+      inlineWorker: e.KB_WORKER === 'inline',
+      maxAttempts: e.JOB_MAX_ATTEMPTS,
+      visibilityMs: e.JOB_VISIBILITY_MS,
+      embedBatchSize: e.KB_EMBED_BATCH_SIZE,
+      queue: e.SQS_QUEUE_URL
+        ? {
+            kind: 'sqs',
+            queueUrl: e.SQS_QUEUE_URL,
+            ...(e.SQS_DEAD_LETTER_QUEUE_URL ? { deadLetterQueueUrl: e.SQS_DEAD_LETTER_QUEUE_URL } : {}),
+          }
+        : { kind: 'sqlite' },
+      blobs: e.S3_BUCKET ? { kind: 's3', bucket: e.S3_BUCKET, prefix: e.S3_PREFIX } : { kind: 'fs' },
+      embeddings: {
+        modelId: e.EMBEDDINGS_MODEL,
+        ...(e.EMBEDDINGS_MODEL_DIR ? { modelDir: e.EMBEDDINGS_MODEL_DIR } : {}),
+        allowRemote: e.EMBEDDINGS_ALLOW_REMOTE === 'true' || e.EMBEDDINGS_ALLOW_REMOTE === '1',
+      },
     },
     oauth: {
       ...(e.GITHUB_CLIENT_ID && e.GITHUB_CLIENT_SECRET

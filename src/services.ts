@@ -1,4 +1,20 @@
 import { readFileSync } from 'node:fs';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { S3BlobStore } from './adapters/aws/s3-blob-store.js';
+import { SqsJobQueue } from './adapters/aws/sqs-queue.js';
+import { createEmbedder } from './adapters/embeddings/index.js';
+import { FsBlobStore } from './adapters/fs/blob-store.js';
+import { SqliteJobQueue } from './adapters/sqlite/job-queue.js';
+import { SqliteKnowledgeStore } from './adapters/sqlite/knowledge-store.js';
+import { SqliteVectorIndex } from './adapters/sqlite/vector-index.js';
+import { validateCatalog } from './features/catalog/validate.js';
+import { guideSource, patternMarkdown } from './features/kb/builtin.js';
+import { KnowledgeBaseService } from './features/kb/service.js';
+import { JobWorker } from './features/kb/worker.js';
+import type { BlobStore } from './ports/blob-store.js';
+import type { ContentSource, RawContent } from './ports/content-source.js';
+import type { JobQueue } from './ports/job-queue.js';
 import { join } from 'node:path';
 import { Argon2PasswordHasher } from './adapters/argon2/password-hasher.js';
 import { FsContentSource } from './adapters/fs/content-source.js';
@@ -47,6 +63,12 @@ export interface Services {
   ai: AiService;
   llm: LlmClient;
   metrics: Metrics;
+  kb: KnowledgeBaseService;
+  queue: JobQueue;
+  /** The in-process job worker (local); null where a separate worker runs. */
+  worker: JobWorker | null;
+  /** Resolves when start-up background work (embedder load, built-in knowledge base sync) is done. */
+  backgroundReady: Promise<void>;
   system: SystemInfo;
   close(): Promise<void>;
 }
@@ -70,8 +92,11 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const limiter: RateLimiter = config.redisUrl
     ? new RedisRateLimiter(config.redisUrl, logger)
     : new MemoryRateLimiter();
+  const fsContent = new FsContentSource(config.contentDir);
+  let contentRead: Promise<RawContent> | undefined;
+  const content: ContentSource = { read: () => (contentRead ??= fsContent.read()) };
   try {
-    await syncBuiltinContent(new FsContentSource(config.contentDir), catalog, logger);
+    await syncBuiltinContent(content, catalog, logger);
   } catch (err) {
     await limiter.close();
     await catalog.close();
@@ -105,9 +130,16 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     quota: new ExecutionTokenQuota(executions),
     metrics,
   });
+  const kbParts = createKnowledgeBase(config, logger, db);
+  const { kb, queue, worker } = kbParts;
+  const backgroundReady = startKnowledgeBase(kb, worker, content, logger);
   return {
     config,
     logger,
+    kb,
+    queue,
+    worker,
+    backgroundReady,
     providerKeys,
     executions,
     ai,
@@ -118,11 +150,98 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     limiter,
     auth,
     oauth,
-    system: { version: packageVersion(), startedAt: new Date(), isReady: () => ready },
+    system: {
+      version: packageVersion(),
+      startedAt: new Date(),
+      isReady: () => ready,
+      embeddings: () => kb.embedderKind(),
+    },
     close: async () => {
       ready = false;
+      await backgroundReady;
+      await worker?.stop();
+      await queue.close();
       await limiter.close();
       await catalog.close(); // closes the shared database
     },
   };
+}
+
+function createKnowledgeBase(config: Config, logger: Logger, db: ReturnType<typeof openDatabase>) {
+  const { kb: settings } = config;
+  const queue: JobQueue =
+    settings.queue.kind === 'sqs'
+      ? new SqsJobQueue({
+          client: new SQSClient({}),
+          queueUrl: settings.queue.queueUrl,
+          ...(settings.queue.deadLetterQueueUrl
+            ? { deadLetterQueueUrl: settings.queue.deadLetterQueueUrl }
+            : {}),
+          maxAttempts: settings.maxAttempts,
+          visibilityMs: settings.visibilityMs,
+        })
+      : new SqliteJobQueue(db, { maxAttempts: settings.maxAttempts, visibilityMs: settings.visibilityMs });
+  const blobs: BlobStore =
+    settings.blobs.kind === 's3'
+      ? new S3BlobStore({
+          client: new S3Client({}),
+          bucket: settings.blobs.bucket,
+          prefix: settings.blobs.prefix,
+        })
+      : new FsBlobStore(join(config.dataDir, 'blobs'));
+  // The model loads in the background; searches and ingestion wait for it, nothing else does.
+  const embedder = createEmbedder(
+    {
+      modelId: settings.embeddings.modelId,
+      ...(settings.embeddings.modelDir ? { modelDir: settings.embeddings.modelDir } : {}),
+      allowRemote: settings.embeddings.allowRemote,
+      cacheDir: join(config.dataDir, 'models'),
+    },
+    logger,
+  );
+  let worker: JobWorker | null = null;
+  const kb: KnowledgeBaseService = new KnowledgeBaseService(
+    {
+      store: new SqliteKnowledgeStore(db),
+      vectors: new SqliteVectorIndex(db),
+      blobs,
+      queue,
+      embedder,
+      logger,
+      onEnqueue: () => worker?.wake(),
+    },
+    { maxUploadBytes: settings.maxUploadBytes, embedBatchSize: settings.embedBatchSize },
+  );
+  if (settings.inlineWorker) {
+    worker = new JobWorker(queue, (type, payload) => kb.handleJob(type, payload), logger, {
+      maxAttempts: settings.maxAttempts,
+      visibilityMs: settings.visibilityMs,
+      onGiveUp: (job, error) => kb.jobGaveUp(job.type, job.payload, error),
+    });
+  }
+  return { kb, queue, worker };
+}
+
+/** Re-embeds after an embedder change, syncs the shared collection, then starts the worker. */
+async function startKnowledgeBase(
+  kb: KnowledgeBaseService,
+  worker: JobWorker | null,
+  content: ContentSource,
+  logger: Logger,
+): Promise<void> {
+  try {
+    const embedder = await kb.embedder();
+    await kb.ensureEmbedderConsistency();
+    const raw = await content.read();
+    const catalog = validateCatalog(raw);
+    const sources = [
+      ...catalog.patterns.map(patternMarkdown),
+      ...raw.guides.map((g) => guideSource(g.file.replace(/^.*\//, '').replace(/\.md$/, ''), String(g.data))),
+    ];
+    const report = await kb.syncBuiltin(sources);
+    logger.info({ embeddings: embedder.kind, documents: sources.length, ...report }, 'knowledge base ready');
+  } catch (err) {
+    logger.error({ err }, 'knowledge base start-up failed');
+  }
+  worker?.start();
 }

@@ -21,3 +21,16 @@ export const requireJsonBody: MiddlewareHandler = async (c, next) => {
   }
   await next();
 };
+
+/** The upload route takes multipart/form-data only. */
+export const requireMultipartBody: MiddlewareHandler = async (c, next) => {
+  const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'multipart/form-data') {
+    throw new AppError(
+      415,
+      'unsupported_media_type',
+      `Upload the document as multipart/form-data with a "file" field, not "${type || 'none'}"`,
+    );
+  }
+  await next();
+};

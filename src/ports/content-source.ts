@@ -8,6 +8,8 @@ export interface RawContent {
   taxonomy: ContentFile;
   patterns: ContentFile[];
   prompts: ContentFile[];
+  /** Markdown guides for the shared knowledge base; `data` is the file's text. */
+  guides: ContentFile[];
 }
 
 /** Where the built-in library comes from (files in `content/` locally, a bundle in Lambda). */

@@ -22,7 +22,14 @@ export async function createTestApp(
   options: AppOptions & { logger?: Logger } = {},
 ): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'engify-test-'));
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test', ...env });
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'test',
+    // No model downloads in tests: the knowledge base uses the lexical embedder unless a test says otherwise.
+    EMBEDDINGS_ALLOW_REMOTE: 'false',
+    ...env,
+  });
   const services = await createServices(config, options.logger ?? createLogger('silent'));
   return {
     app: createApp(services, options),

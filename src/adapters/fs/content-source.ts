@@ -3,15 +3,22 @@ import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import type { ContentFile, ContentSource, RawContent } from '../../ports/content-source.js';
 
-async function yamlFilesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+async function filesUnder(dir: string, pattern: RegExp): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  });
   return entries
-    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
+    .filter((e) => e.isFile() && pattern.test(e.name))
     .map((e) => join(e.parentPath, e.name))
     .sort();
 }
+const yamlFilesUnder = (dir: string) => filesUnder(dir, /\.ya?ml$/);
 
-/** Reads `taxonomy.yaml`, `patterns/**.yaml` and `prompts/**.yaml` from a content directory. */
+/**
+ * Reads `taxonomy.yaml`, `patterns/**.yaml` and `prompts/**.yaml` from a content directory, and the
+ * Markdown guides in `guides/` (optional).
+ */
 export class FsContentSource implements ContentSource {
   constructor(private readonly root: string) {}
 
@@ -25,14 +32,18 @@ export class FsContentSource implements ContentSource {
   }
 
   async read(): Promise<RawContent> {
-    const [patternFiles, promptFiles] = await Promise.all([
+    const [patternFiles, promptFiles, guideFiles] = await Promise.all([
       yamlFilesUnder(join(this.root, 'patterns')),
       yamlFilesUnder(join(this.root, 'prompts')),
+      filesUnder(join(this.root, 'guides'), /\.md$/),
     ]);
     return {
       taxonomy: await this.load(join(this.root, 'taxonomy.yaml')),
       patterns: await Promise.all(patternFiles.map((f) => this.load(f))),
       prompts: await Promise.all(promptFiles.map((f) => this.load(f))),
+      guides: await Promise.all(
+        guideFiles.map(async (f) => ({ file: relative(this.root, f), data: await readFile(f, 'utf8') })),
+      ),
     };
   }
 }

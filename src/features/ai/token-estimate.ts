@@ -7,11 +7,11 @@ let encoder: Promise<Tiktoken> | undefined;
 const load = () => (encoder ??= import('js-tiktoken').then((m) => m.getEncoding('o200k_base')));
 
 export async function countTokens(text: string): Promise<number> {
-  return (await load()).encode(text).length;
+  return (await load()).encode(text, [], []).length;
 }
 
 /** Chat formatting adds a few tokens per message (role markers); 4 is OpenAI's documented overhead. */
 export async function countMessageTokens(messages: ChatMessage[]): Promise<number> {
   const enc = await load();
-  return messages.reduce((sum, m) => sum + 4 + enc.encode(m.content).length, 3);
+  return messages.reduce((sum, m) => sum + 4 + enc.encode(m.content, [], []).length, 3);
 }

@@ -9,6 +9,8 @@ export interface SystemInfo {
   startedAt: Date;
   /** False until start-up work (migrations, content sync) has finished. */
   isReady: () => boolean;
+  /** Which embedder the knowledge base uses; null while the model is still loading. */
+  embeddings?: () => 'minilm' | 'lexical-fallback' | null;
 }
 
 const Health = z
@@ -17,6 +19,10 @@ const Health = z
     version: z.string(),
     store: z.string(),
     uptimeSeconds: z.number().int(),
+    embeddings: z.enum(['minilm', 'lexical-fallback', 'loading']).openapi({
+      description:
+        'Knowledge-base embeddings: the MiniLM model, or the lexical fallback when no model could be loaded',
+    }),
   })
   .openapi('Health');
 
@@ -63,6 +69,7 @@ export function systemRoutes(app: OpenAPIHono<AppEnv>, info: SystemInfo, store: 
         version: info.version,
         store: store.kind,
         uptimeSeconds: Math.floor((Date.now() - info.startedAt.getTime()) / 1000),
+        embeddings: info.embeddings?.() ?? ('loading' as const),
       },
       200,
     );
