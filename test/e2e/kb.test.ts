@@ -75,6 +75,15 @@ describe.skipIf(!hasChromium)('knowledge base and chat in a real browser', () =>
   const upload = (name: string, text: string, mimeType = 'text/markdown') =>
     page.getByTestId('kb-file-input').setInputFiles({ name, mimeType, buffer: Buffer.from(text, 'utf8') });
 
+  /** Waits until the upload of `name` has finished; its state and text (with any error message). */
+  const settled = async (name: string) => {
+    const row = page.getByTestId('kb-upload').filter({ hasText: name });
+    await expect
+      .poll(() => row.getAttribute('data-state'), { timeout: 20_000 })
+      .not.toMatch(/^(waiting|uploading)$/);
+    return { state: await row.getAttribute('data-state'), text: (await row.textContent()) ?? '' };
+  };
+
   it('asks signed-out visitors to sign in', { timeout: 60_000 }, async () => {
     await page.goto(`${server.url}/kb`);
     await page.getByRole('heading', { name: 'Sign in to see your knowledge base' }).waitFor();
@@ -114,8 +123,7 @@ describe.skipIf(!hasChromium)('knowledge base and chat in a real browser', () =>
     expect(await refused.getByTestId('kb-upload-error').textContent()).toContain('Only Markdown');
 
     await upload(FILENAME, RUNBOOK);
-    const sent = page.getByTestId('kb-upload').filter({ hasText: FILENAME });
-    await expect.poll(() => sent.getAttribute('data-state'), { timeout: 20_000 }).toBe('done');
+    expect(await settled(FILENAME)).toEqual({ state: 'done', text: expect.stringContaining(FILENAME) });
     await expect.poll(() => runbookRow().count()).toBe(1);
     // Status follows the worker on its own (polling): queued/processing, then ready.
     await expect
@@ -129,8 +137,7 @@ describe.skipIf(!hasChromium)('knowledge base and chat in a real browser', () =>
 
     // The same content again: nothing new, the existing row is pointed out.
     await upload('rotation-runbook-copy.md', RUNBOOK);
-    const again = page.getByTestId('kb-upload').filter({ hasText: 'rotation-runbook-copy.md' });
-    await expect.poll(() => again.getAttribute('data-state'), { timeout: 20_000 }).toBe('duplicate');
+    expect((await settled('rotation-runbook-copy.md')).state).toBe('duplicate');
     await expect.poll(() => runbookRow().getAttribute('data-highlighted')).toBe('true');
     expect(await runbookRow().getByTestId('kb-duplicate-note').textContent()).toContain('uploaded before');
     expect(await documents().count()).toBe(1);

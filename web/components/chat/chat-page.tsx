@@ -474,7 +474,7 @@ function ModelCard({
     <section aria-labelledby="chat-model-heading" className="rounded-xl border bg-card shadow-xs">
       <div className="flex flex-wrap items-center justify-between gap-2 border-b px-5 py-3.5">
         <h2 id="chat-model-heading" className="font-semibold tracking-tight">
-          Model
+          Model settings
         </h2>
         <Link
           href={SETTINGS_KEYS_HREF}
