@@ -132,7 +132,7 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   patternRoutes(api, new PatternService(services.catalog));
   adminRoutes(api, services.accounts);
   providerKeyRoutes(api, services.providerKeys);
-  aiRoutes(api, services.ai, new PromptService(services.catalog), services.executions, {
+  aiRoutes(api, services.ai, new PromptService(services.catalog), services.executions, services.kb, {
     heartbeatMs: config.ai.heartbeatMs,
   });
   kbRoutes(api, services.kb, services.queue, { maxUploadBytes: config.kb.maxUploadBytes });

@@ -1,7 +1,9 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_KEYS, startFakeProvider, type FakeProvider } from '../fakes/llm-provider.js';
 import { createTestApp, FIXTURE_CONTENT, type TestApp } from '../helpers/app.js';
+import { readSse } from '../helpers/sse.js';
 
 // The knowledge base end to end through the HTTP app: real SQLite (FTS5 + sqlite-vec), real blob
 // directory, the in-process job worker, the lexical embedder (no model files in this test).
@@ -9,6 +11,7 @@ import { createTestApp, FIXTURE_CONTENT, type TestApp } from '../helpers/app.js'
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 let t: TestApp;
+let fake: FakeProvider;
 const cookies: Record<string, string> = {};
 
 async function signUp(email: string): Promise<string> {
@@ -74,13 +77,19 @@ The runbook now says to roll configuration pushes out one node at a time.
 `;
 
 beforeAll(async () => {
-  t = await createTestApp({ CONTENT_DIR: FIXTURE_CONTENT, KB_MAX_UPLOAD_BYTES: '65536' });
+  fake = await startFakeProvider();
+  t = await createTestApp({
+    CONTENT_DIR: FIXTURE_CONTENT,
+    KB_MAX_UPLOAD_BYTES: '65536',
+    OPENAI_BASE_URL: fake.openaiBaseURL,
+  });
   cookies.alice = await signUp('alice@example.com');
   cookies.bob = await signUp('bob@example.com');
   await t.services.backgroundReady;
 });
 afterAll(async () => {
   await t?.close();
+  await fake?.close();
 });
 
 describe('knowledge base', () => {
@@ -270,5 +279,90 @@ describe('knowledge base', () => {
     }
     const odd = await call('bob', 'POST', '/api/ai/rag', { query: '"NEAR(a b)" OR * ^ -- \u0000 ünïcödé' });
     expect(odd.status).toBe(200);
+  });
+});
+
+describe('chat with retrieval', () => {
+  let documentId: string;
+
+  beforeAll(async () => {
+    const key = await call('alice', 'POST', '/api/me/provider-keys', {
+      provider: 'openai',
+      apiKey: DEFAULT_KEYS.openai,
+    });
+    expect(key.status).toBe(201);
+    const res = await upload('alice', 'stampede.md', NOTES.replace('Lisbon', 'Porto'), 'incidents');
+    documentId = (await json(res)).document.id;
+    await waitFor('alice', documentId, ['ready']);
+  });
+
+  const question = { role: 'user', content: 'How did we stop keys from expiring together in Porto?' };
+
+  it('streams sources before the first delta and gives the model numbered context', async () => {
+    fake.reset();
+    fake.setBehavior({ reply: 'Jittered expiry times [1] and request coalescing [1].' });
+    const res = await call('alice', 'POST', '/api/ai/stream', {
+      messages: [question],
+      useRag: true,
+      collection: 'incidents',
+    });
+    expect(res.status).toBe(200);
+    const { events } = await readSse(res);
+    const names = events.map((e) => e.event);
+    expect(names[0]).toBe('start');
+    expect(names[1]).toBe('sources');
+    expect(names.indexOf('sources')).toBeLessThan(names.indexOf('delta'));
+    expect(names.at(-1)).toBe('done');
+    const sources = events[1]!.data.sources as Json[];
+    expect(sources.length).toBeGreaterThan(0);
+    expect(sources[0]).toMatchObject({ n: 1, documentId, title: expect.stringContaining('Porto') });
+    expect(sources.every((s) => s.documentId === documentId)).toBe(true); // only that collection
+    // What the provider saw: a system message with the numbered source text, then the question.
+    const sent = fake.requests.at(-1)!.body as { messages: Array<{ role: string; content: string }> };
+    expect(sent.messages[0]!.role).toBe('system');
+    expect(sent.messages[0]!.content).toContain('[1] ');
+    expect(sent.messages[0]!.content).toContain('jittered expiry times');
+    expect(sent.messages.at(-1)).toMatchObject({ role: 'user', content: question.content });
+  });
+
+  it('returns sources with a JSON chat, and none without useRag', async () => {
+    fake.reset();
+    const withRag = await json(
+      call('alice', 'POST', '/api/ai/chat', { messages: [question], useRag: true, ragTopK: 2 }),
+    );
+    expect(withRag.content).toContain('Echo:');
+    expect(withRag.sources.length).toBeGreaterThan(0);
+    expect(withRag.sources.length).toBeLessThanOrEqual(2);
+    expect(withRag.sources[0].documentId).toBe(documentId);
+    const without = await json(call('alice', 'POST', '/api/ai/chat', { messages: [question] }));
+    expect(without.sources).toBeUndefined();
+    const sent = fake.requests.at(-1)!.body as { messages: Array<{ role: string }> };
+    expect(sent.messages.map((m) => m.role)).toEqual(['user']);
+  });
+
+  it('tells the model when nothing matched', async () => {
+    fake.reset();
+    const res = await json(
+      call('bob', 'POST', '/api/ai/rag', { query: 'Porto stampede coalescing', collection: 'incidents' }),
+    );
+    expect(res.results).toEqual([]); // bob has no such collection
+    const bobKey = await call('bob', 'POST', '/api/me/provider-keys', {
+      provider: 'openai',
+      apiKey: DEFAULT_KEYS.openai,
+    });
+    expect(bobKey.status).toBe(201);
+    const chat = await json(
+      call('bob', 'POST', '/api/ai/chat', { messages: [question], useRag: true, collection: 'incidents' }),
+    );
+    expect(chat.sources).toEqual([]);
+    const sent = fake.requests.at(-1)!.body as { messages: Array<{ role: string; content: string }> };
+    expect(sent.messages[0]!.content).toMatch(/No documents in the knowledge base matched/);
+  });
+
+  it('validates the retrieval options', async () => {
+    for (const extra of [{ useRag: 'yes' }, { ragTopK: 0 }, { ragTopK: 21 }, { collection: 'Bad Name' }]) {
+      const res = await call('alice', 'POST', '/api/ai/chat', { messages: [question], ...extra });
+      expect(res.status, JSON.stringify(extra)).toBe(400);
+    }
   });
 });

@@ -22,6 +22,21 @@ import {
   RunPromptRequest,
 } from './schema.js';
 import type { AiService, RunEvent, RunRequest } from './service.js';
+import { retrievalQuery, withRagContext, type RagSource } from '../kb/rag-context.js';
+import type { KnowledgeBaseService } from '../kb/service.js';
+
+/** What the SSE routes send: the run's events, plus `sources` right after `start` with useRag. */
+type StreamEvent = RunEvent | { type: 'sources'; sources: RagSource[] };
+
+async function* withSources(
+  events: AsyncGenerator<RunEvent>,
+  sources: RagSource[] | null,
+): AsyncGenerator<StreamEvent> {
+  for await (const event of events) {
+    yield event;
+    if (event.type === 'start' && sources) yield { type: 'sources', sources };
+  }
+}
 
 const sse = (description: string) => ({
   description,
@@ -59,7 +74,8 @@ const stream = createRoute({
   summary: 'Run a chat and stream the answer as Server-Sent Events',
   description:
     'Events: `start` {executionId, provider, model}, `delta` {text}, `usage` {inputTokens, outputTokens, estimated}, ' +
-    '`done` {executionId, costUsd, latencyMs, ttftMs}, `error` {code, message, partial}. A `: heartbeat` comment ' +
+    '`done` {executionId, costUsd, latencyMs, ttftMs}, `error` {code, message, partial}; with `useRag`, `sources` ' +
+    '{sources} after `start` and before the first `delta`. A `: heartbeat` comment ' +
     'every 15 s while waiting for the first token. Closing the connection aborts the provider call.',
   security: signedIn,
   request: jsonBody(ChatRequest),
@@ -137,7 +153,7 @@ function clientSignal(c: Context<AppEnv>): AbortController {
   return controller;
 }
 
-function eventData(event: RunEvent): Record<string, unknown> {
+function eventData(event: StreamEvent): Record<string, unknown> {
   const { type: _type, ...data } = event;
   return data;
 }
@@ -182,7 +198,7 @@ async function collect(events: AsyncGenerator<RunEvent>) {
 
 async function pipeSse(
   stream: SSEStreamingApi,
-  events: AsyncGenerator<RunEvent>,
+  events: AsyncGenerator<StreamEvent>,
   heartbeatMs: number,
   column?: number,
 ): Promise<void> {
@@ -224,38 +240,72 @@ export function aiRoutes(
   ai: AiService,
   prompts: PromptService,
   executions: ExecutionStore,
+  kb: KnowledgeBaseService,
   options: AiRouteOptions,
 ): void {
-  const startStream = async (c: Context<AppEnv>, request: RunRequest, promptSlug: string | null) => {
+  /** With useRag: retrieves for the last user message and adds the numbered sources to the request. */
+  const retrieve = async (
+    userId: string,
+    request: RunRequest,
+    rag: { useRag?: boolean | undefined; collection?: string | undefined; ragTopK?: number | undefined },
+  ): Promise<{ request: RunRequest; sources: RagSource[] | null }> => {
+    if (!rag.useRag) return { request, sources: null };
+    const { results } = await kb.search(userId, {
+      query: retrievalQuery(request.messages),
+      topK: rag.ragTopK ?? 5,
+      mode: 'hybrid',
+      collection: rag.collection,
+    });
+    const augmented = withRagContext(request.messages, results);
+    return { request: { ...request, messages: augmented.messages }, sources: augmented.sources };
+  };
+
+  const startStream = async (
+    c: Context<AppEnv>,
+    request: RunRequest,
+    promptSlug: string | null,
+    sources: RagSource[] | null,
+  ) => {
     const user = requireUser(c).user;
     const controller = clientSignal(c);
     const context = { user, signal: controller.signal, promptSlug };
     const prepared = await ai.prepare(request, context); // errors here are plain JSON 4xx
     return streamSSE(c, async (sse) => {
       sse.onAbort(() => controller.abort());
-      await pipeSse(sse, ai.run(request, context, prepared), options.heartbeatMs);
+      await pipeSse(sse, withSources(ai.run(request, context, prepared), sources), options.heartbeatMs);
     });
   };
 
   app.openapi(chat, async (c) => {
     const user = requireUser(c).user;
-    const request = toRunRequest(c.req.valid('json'));
+    const input = c.req.valid('json');
+    const { request, sources } = await retrieve(user.id, toRunRequest(input), input);
     const controller = clientSignal(c);
-    return c.json(await collect(ai.run(request, { user, signal: controller.signal })), 200);
+    const result = await collect(ai.run(request, { user, signal: controller.signal }));
+    return c.json({ ...result, ...(sources ? { sources } : {}) }, 200);
   });
 
-  app.openapi(stream, (async (c: Context<AppEnv>) =>
-    startStream(c, toRunRequest(c.req.valid('json' as never) as ChatRequest), null)) as never);
+  app.openapi(stream, (async (c: Context<AppEnv>) => {
+    const user = requireUser(c).user;
+    const input = c.req.valid('json' as never) as ChatRequest;
+    const { request, sources } = await retrieve(user.id, toRunRequest(input), input);
+    return startStream(c, request, null, sources);
+  }) as never);
 
   app.openapi(runPrompt, (async (c: Context<AppEnv>) => {
     const user = requireUser(c).user;
     const { slug } = c.req.param() as { slug: string };
     const input = c.req.valid('json' as never) as z.infer<typeof RunPromptRequest>;
     const { text } = await prompts.render(slug, input.variables, user.id);
-    const request = toRunRequest({ ...input, messages: [{ role: 'user', content: text }] });
-    if (input.stream) return startStream(c, request, slug);
+    const { request, sources } = await retrieve(
+      user.id,
+      toRunRequest({ ...input, messages: [{ role: 'user', content: text }] }),
+      input,
+    );
+    if (input.stream) return startStream(c, request, slug, sources);
     const controller = clientSignal(c);
-    return c.json(await collect(ai.run(request, { user, signal: controller.signal, promptSlug: slug })), 200);
+    const result = await collect(ai.run(request, { user, signal: controller.signal, promptSlug: slug }));
+    return c.json({ ...result, ...(sources ? { sources } : {}) }, 200);
   }) as never);
 
   app.openapi(compare, (async (c: Context<AppEnv>) => {

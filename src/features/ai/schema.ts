@@ -34,12 +34,50 @@ export const Target = {
   keyId: z.uuid().optional().openapi({ description: 'Use this stored key' }),
 };
 
+/** Retrieval-augmented runs: search the knowledge base first and answer with numbered citations. */
+export const Rag = {
+  useRag: z
+    .boolean()
+    .optional()
+    .openapi({
+      description:
+        'Retrieve the best chunks from your knowledge base for the last user message, pass them as numbered ' +
+        'context and return them as `sources` (a `sources` event before the first `delta` when streaming)',
+    }),
+  collection: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lowercase letters, digits and dashes, 1–40 characters')
+    .optional()
+    .openapi({ description: 'With useRag: search only this collection (`engify` = the shared one)' }),
+  ragTopK: z
+    .number()
+    .int()
+    .min(1)
+    .max(20)
+    .optional()
+    .openapi({ description: 'With useRag: chunks to use (default 5)' }),
+};
+
+export const RagSource = z
+  .object({
+    n: z.number().int().openapi({ description: 'The citation number, [n] in the answer' }),
+    chunkId: z.string(),
+    documentId: z.string(),
+    title: z.string(),
+    heading: z.string().nullable(),
+    content: z.string(),
+    score: z.number(),
+    vectorScore: z.number().nullable(),
+    keywordScore: z.number().nullable(),
+  })
+  .openapi('RagSource');
+
 export const ChatRequest = z
   .object({
     messages: z.array(Message).min(1).max(50),
     ...Target,
     options: RunOptions.optional(),
-    useRag: z.literal(false).optional(),
+    ...Rag,
   })
   .strict()
   .openapi('ChatRequest');
@@ -61,6 +99,10 @@ export const ChatResponse = z
     latencyMs: z.number().int(),
     ttftMs: z.number().int().nullable(),
     executionId: z.string(),
+    sources: z
+      .array(RagSource)
+      .optional()
+      .openapi({ description: 'With useRag: the chunks the answer could cite' }),
   })
   .openapi('ChatResponse');
 
@@ -70,6 +112,7 @@ export const RunPromptRequest = z
     ...Target,
     options: RunOptions.optional(),
     stream: z.boolean().default(false),
+    ...Rag,
   })
   .strict()
   .openapi('RunPromptRequest');
