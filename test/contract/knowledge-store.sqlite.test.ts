@@ -83,23 +83,31 @@ describe('SQLite knowledge store specifics', () => {
     await cleanup();
   });
 
-  it('drops the commonest words of a query when they would match more chunks than it ranks', async () => {
-    const { db, cleanup } = await tempDb();
+  it('drops the commonest words of a query when they would match more chunks than it ranks, per scope', async () => {
+    const { db, createUser, cleanup } = await tempDb();
     const store = new SqliteKnowledgeStore(db);
-    const doc = kbDocument();
-    await store.createDocument(doc);
-    // Every chunk says "widget"; three also say "sprocket".
+    const alice = await createUser();
+    const shared = kbDocument();
+    const mine = kbDocument({ ownerId: alice });
+    await store.createDocument(shared);
+    await store.createDocument(mine);
+    // Every shared chunk says "widget"; four also say "sprocket".
     const texts = Array.from({ length: 10_050 }, (_, i) =>
       i % 3000 === 7 ? 'widget sprocket' : `widget ${i}`,
     );
-    await store.upsertChunks(kbChunks(doc.id, texts));
-    const scope = { ownerId: null, includeShared: true };
-    const rare = await store.keywordSearch('widget sprocket', 10, scope);
+    await store.upsertChunks(kbChunks(shared.id, texts));
+    await store.upsertChunks(kbChunks(mine.id, ['my widget', 'my other widget', 'no match here']));
+
+    const sharedScope = { ownerId: null, includeShared: true };
+    const rare = await store.keywordSearch('widget sprocket', 10, sharedScope);
     expect(rare.map((h) => h.chunkId).sort()).toEqual(
-      [7, 3007, 6007, 9007].map((i) => `${doc.id}:${i}`).sort(),
+      [7, 3007, 6007, 9007].map((i) => `${shared.id}:${i}`).sort(),
     );
     // A query of common words only still answers.
-    expect(await store.keywordSearch('widget', 10, scope)).toHaveLength(10);
+    expect(await store.keywordSearch('widget', 10, sharedScope)).toHaveLength(10);
+    // What is common elsewhere is not common in Alice's own few chunks: nothing is dropped there.
+    const own = await store.keywordSearch('widget sprocket', 10, { ownerId: alice, includeShared: false });
+    expect(own.map((h) => h.chunkId).sort()).toEqual([`${mine.id}:0`, `${mine.id}:1`]);
     await cleanup();
   });
 });

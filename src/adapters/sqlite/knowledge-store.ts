@@ -80,12 +80,12 @@ const BM25_WEIGHTS = '1.0, 4.0, 2.5';
 const MAX_QUERY_TERMS = 24;
 
 /**
- * How many matching chunks a keyword search may rank. An OR query costs about a microsecond per
- * matching chunk (merging, bm25, scope check), so a common word in a 100k-chunk base would cost
- * more than the whole retrieval budget. Past this, the commonest words are left out of the query:
- * they are the ones bm25 weights least (a word in half the chunks scores nothing at all).
+ * How many matching chunks a keyword search may rank. Ranking costs one to two microseconds per
+ * matching chunk (merging, scope check, bm25), so one common word in a 100k-chunk base would eat
+ * the whole retrieval budget. Past this, the commonest words are left out of the query: they are
+ * the ones bm25 weights least (a word in half the chunks scores nothing at all).
  */
-const MATCH_BUDGET = 10_000;
+const MATCH_BUDGET = 5_000;
 
 /**
  * Function words that carry no topic. Dropped from queries (unless nothing else is left): with OR
@@ -142,37 +142,41 @@ function decodeCursor(raw: string): Cursor {
   throw new InvalidCursorError();
 }
 
-/** SQL conditions (on chunk alias `c`) and their parameters for a search scope; null: sees nothing. */
-function scopeFilter(scope: SearchScope): { sql: string; params: string[] } | null {
-  const owner = scope.ownerId || null;
-  if (!owner && !scope.includeShared) return null;
-  if (scope.collections?.length === 0 || scope.documentIds?.length === 0) return null;
+/** Each owner's chunks have seqs (and FTS rowids) in [key * 2^32, key * 2^32 + 2^32). */
+const OWNER_SPAN = 2n ** 32n;
+
+/** The rowid range of one owner's chunks; the shared collection is key 0. */
+interface Partition {
+  ownerId: string | null;
+  lo: bigint;
+  hi: bigint;
+}
+
+function partition(ownerId: string | null, key: number): Partition {
+  const lo = BigInt(key) * OWNER_SPAN;
+  return { ownerId, lo, hi: lo + OWNER_SPAN - 1n };
+}
+
+/** Conditions on chunk alias `c` for a scope's collection and document restrictions. */
+function narrowing(scope: SearchScope): { sql: string; params: string[] } {
   const where: string[] = [];
   const params: string[] = [];
-  if (owner && scope.includeShared) {
-    where.push('(c.owner_id = ? OR c.owner_id IS NULL)');
-    params.push(owner);
-  } else if (owner) {
-    where.push('c.owner_id = ?');
-    params.push(owner);
-  } else {
-    where.push('c.owner_id IS NULL');
-  }
   if (scope.collections) {
-    where.push('c.collection IN (SELECT value FROM json_each(?))');
+    where.push('AND c.collection IN (SELECT value FROM json_each(?))');
     params.push(JSON.stringify(scope.collections));
   }
   if (scope.documentIds) {
-    where.push('c.document_id IN (SELECT value FROM json_each(?))');
+    where.push('AND c.document_id IN (SELECT value FROM json_each(?))');
     params.push(JSON.stringify(scope.documentIds));
   }
-  return { sql: where.join(' AND '), params };
+  return { sql: where.join(' '), params };
 }
 
 /**
  * Documents, chunks and BM25 keyword search in SQLite. Chunk text is indexed by a contentless
  * FTS5 table kept in step by triggers (migration 6), so every write path — including deletes that
- * cascade from a document or a user — updates the index.
+ * cascade from a document or a user — updates the index. Chunks are numbered per owner (see
+ * kb_chunks.seq), so a search reads only the index ranges of the owners its scope may see.
  */
 export class SqliteKnowledgeStore implements KnowledgeStore {
   constructor(
@@ -186,6 +190,7 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
 
   /** Inserts unless the (owner, collection, hash) exists, then reads back whichever row won. */
   private insertOrFind(doc: KbDocument): { document: KbDocument; created: boolean } {
+    this.ownerKey(doc.ownerId, true);
     const inserted = this.db
       .prepare(
         `INSERT INTO kb_documents (id, owner_id, collection, title, filename, media_type, size_bytes,
@@ -317,26 +322,42 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
 
   async upsertChunks(chunks: NewChunk[]): Promise<void> {
     if (chunks.length === 0) return;
-    // An upsert (not INSERT OR REPLACE) keeps the chunk's seq, so its FTS row is updated in place.
+    const documentOf = this.db.prepare<[string], { owner_id: string | null; collection: string }>(
+      'SELECT owner_id, collection FROM kb_documents WHERE id = ?',
+    );
+    // A new chunk takes the next seq of its owner's range. An existing one is updated in place
+    // (not INSERT OR REPLACE): it keeps its seq, and the update trigger refreshes its FTS row.
     const upsert = this.db.prepare(
-      `INSERT INTO kb_chunks (id, document_id, ordinal, heading, content, tokens, owner_id, collection)
-       SELECT ?, d.id, ?, ?, ?, ?, d.owner_id, d.collection FROM kb_documents d WHERE d.id = ?
+      `INSERT INTO kb_chunks (seq, id, document_id, ordinal, heading, content, tokens, owner_id, collection)
+       VALUES ((SELECT coalesce(max(seq), @lo) + 1 FROM kb_chunks WHERE seq BETWEEN @lo AND @hi),
+               @id, @documentId, @ordinal, @heading, @content, @tokens, @ownerId, @collection)
        ON CONFLICT (id) DO UPDATE SET
          ordinal = excluded.ordinal, heading = excluded.heading, content = excluded.content,
          tokens = excluded.tokens`,
     );
     this.db.transaction(() => {
+      const documents = new Map<string, { ownerId: string | null; collection: string; range: Partition }>();
       for (const chunk of chunks) {
-        const result = upsert.run(
-          chunk.id,
-          chunk.ordinal,
-          chunk.heading,
-          chunk.content,
-          chunk.tokens,
-          chunk.documentId,
-        );
-        if (result.changes === 0)
-          throw new Error(`chunk ${chunk.id}: document ${chunk.documentId} does not exist`);
+        let doc = documents.get(chunk.documentId);
+        if (!doc) {
+          const row = documentOf.get(chunk.documentId);
+          if (!row) throw new Error(`chunk ${chunk.id}: document ${chunk.documentId} does not exist`);
+          const range = partition(row.owner_id, this.ownerKey(row.owner_id, true)!);
+          doc = { ownerId: row.owner_id, collection: row.collection, range };
+          documents.set(chunk.documentId, doc);
+        }
+        upsert.run({
+          lo: doc.range.lo,
+          hi: doc.range.hi,
+          id: chunk.id,
+          documentId: chunk.documentId,
+          ordinal: chunk.ordinal,
+          heading: chunk.heading,
+          content: chunk.content,
+          tokens: chunk.tokens,
+          ownerId: doc.ownerId,
+          collection: doc.collection,
+        });
       }
     })();
   }
@@ -383,43 +404,82 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
 
   async keywordSearch(query: string, k: number, scope: SearchScope): Promise<RankedChunk[]> {
     const limit = Math.floor(k);
-    const filter = scopeFilter(scope);
-    if (!filter || !(limit > 0) || typeof query !== 'string') return [];
-    const match = toKeywordQuery(this.affordableTerms(keywordTerms(query)));
+    if (!(limit > 0) || typeof query !== 'string') return [];
+    if (scope.collections?.length === 0 || scope.documentIds?.length === 0) return [];
+    const partitions = this.partitions(scope);
+    if (partitions.length === 0) return [];
+    const match = toKeywordQuery(this.affordableTerms(keywordTerms(query), partitions));
     if (!match) return [];
-    // The inner LIMIT bounds the work when even the rarest word is everywhere; bm25 is close to
-    // flat then, so ranking the first MATCH_BUDGET chunks in scope loses little.
-    return this.db
-      .prepare<unknown[], { chunk_id: string; rank: number }>(
-        `SELECT chunk_id, rank FROM (
-           SELECT c.id AS chunk_id, c.seq, bm25(kb_chunks_fts, ${BM25_WEIGHTS}) AS rank
-           FROM kb_chunks_fts JOIN kb_chunks c ON c.seq = kb_chunks_fts.rowid
-           WHERE kb_chunks_fts MATCH ? AND ${filter.sql}
-           LIMIT ${MATCH_BUDGET}
-         )
-         ORDER BY rank, seq LIMIT ?`,
-      )
-      .all(match, ...filter.params, limit)
+    const narrow = narrowing(scope);
+    // The rowid range keeps the walk inside one owner's chunks; the owner check repeats it on the
+    // chunk row itself. The inner LIMIT bounds the work when even the rarest word is everywhere
+    // (bm25 is nearly flat then, so ranking the first MATCH_BUDGET chunks loses little).
+    const search = this.db.prepare<unknown[], { chunk_id: string; rank: number }>(
+      `SELECT chunk_id, rank FROM (
+         SELECT c.id AS chunk_id, bm25(kb_chunks_fts, ${BM25_WEIGHTS}) AS rank
+         FROM kb_chunks_fts JOIN kb_chunks c ON c.seq = kb_chunks_fts.rowid
+         WHERE kb_chunks_fts MATCH ? AND kb_chunks_fts.rowid BETWEEN ? AND ? AND c.owner_id IS ? ${narrow.sql}
+         LIMIT ${MATCH_BUDGET}
+       )
+       ORDER BY rank, chunk_id LIMIT ?`,
+    );
+    // bm25 uses whole-table statistics, so scores from different owners' ranges compare directly.
+    return partitions
+      .flatMap((p) => search.all(match, p.lo, p.hi, p.ownerId, ...narrow.params, limit))
+      .sort((a, b) => a.rank - b.rank || (a.chunk_id < b.chunk_id ? -1 : 1))
+      .slice(0, limit)
       .map((r) => ({ chunkId: r.chunk_id, score: -r.rank }));
   }
 
+  /** The owner's key (0 for the shared collection); with `create`, allocates one if missing. */
+  private ownerKey(ownerId: string | null, create: boolean): number | undefined {
+    if (ownerId === null) return 0;
+    if (create) {
+      this.db
+        .prepare('INSERT INTO kb_owners (owner_id) VALUES (?) ON CONFLICT (owner_id) DO NOTHING')
+        .run(ownerId);
+    }
+    return this.db
+      .prepare<[string], { key: number }>('SELECT key FROM kb_owners WHERE owner_id = ?')
+      .get(ownerId)?.key;
+  }
+
+  /** The index ranges a scope may read: the user's own chunks and/or the shared ones. */
+  private partitions(scope: SearchScope): Partition[] {
+    const result: Partition[] = [];
+    if (scope.ownerId) {
+      const key = this.ownerKey(scope.ownerId, false);
+      if (key !== undefined) result.push(partition(scope.ownerId, key));
+    }
+    if (scope.includeShared) result.push(partition(null, 0));
+    return result;
+  }
+
   /**
-   * The query terms worth matching: all of them while their matches fit MATCH_BUDGET, otherwise
-   * the rarest ones that fit (at least one). Terms matching nothing are dropped.
+   * The query terms worth matching: all of them while their matches in the scope's ranges fit
+   * MATCH_BUDGET, otherwise the rarest ones that fit (at least one). Terms matching nothing there
+   * are dropped.
    */
-  private affordableTerms(terms: string[]): string[] {
+  private affordableTerms(terms: string[], partitions: Partition[]): string[] {
     if (terms.length <= 1) return terms;
-    const span = this.db
-      .prepare<[], { n: number }>('SELECT coalesce(max(seq) - min(seq) + 1, 0) AS n FROM kb_chunks')
-      .get()!.n;
+    const spanOf = this.db.prepare<[{ lo: bigint; hi: bigint }], { n: number }>(
+      // Two single-aggregate subqueries: each is one index probe, where min and max together scan.
+      `SELECT coalesce((SELECT max(seq) FROM kb_chunks WHERE seq BETWEEN @lo AND @hi)
+                     - (SELECT min(seq) FROM kb_chunks WHERE seq BETWEEN @lo AND @hi) + 1, 0) AS n`,
+    );
+    const span = partitions.reduce((sum, p) => sum + spanOf.get({ lo: p.lo, hi: p.hi })!.n, 0);
     if (span <= MATCH_BUDGET) return terms;
-    const matches = this.db.prepare<[string], { n: number }>(
+    const matchesIn = this.db.prepare<[string, bigint, bigint], { n: number }>(
       `SELECT count(*) AS n FROM (
-         SELECT rowid FROM kb_chunks_fts WHERE kb_chunks_fts MATCH ? LIMIT ${MATCH_BUDGET + 1}
+         SELECT rowid FROM kb_chunks_fts WHERE kb_chunks_fts MATCH ? AND rowid BETWEEN ? AND ?
+         LIMIT ${MATCH_BUDGET + 1}
        )`,
     );
     const counted = terms
-      .map((term) => ({ term, n: matches.get(`"${term}"`)!.n }))
+      .map((term) => ({
+        term,
+        n: partitions.reduce((sum, p) => sum + matchesIn.get(`"${term}"`, p.lo, p.hi)!.n, 0),
+      }))
       .filter((t) => t.n > 0)
       .sort((a, b) => a.n - b.n);
     const chosen: string[] = [];

@@ -26,11 +26,17 @@ export const KB_MIGRATION_SQL = `
     ON kb_documents (coalesce(owner_id, ''), collection, content_hash);
   CREATE INDEX kb_documents_owner ON kb_documents (owner_id, created_at DESC, id DESC);
 
-  -- Chunks keep a stable integer key (seq) that the FTS index uses as its rowid. AUTOINCREMENT so
-  -- a deleted chunk's seq is never handed to another one. Owner and collection are copied from the
-  -- document so searches filter without a join.
+  -- A small integer per document owner; the shared collection is owner key 0 and has no row.
+  CREATE TABLE kb_owners (
+    key INTEGER PRIMARY KEY AUTOINCREMENT,
+    owner_id TEXT NOT NULL UNIQUE REFERENCES users (id) ON DELETE CASCADE
+  );
+
+  -- seq = owner key * 2^32 + n, and is the chunk's FTS rowid: each owner's chunks form one rowid
+  -- range, so a keyword search walks only the ranges its scope may see. seq is assigned on insert
+  -- and kept by upserts. Owner and collection are copied from the document for filtering.
   CREATE TABLE kb_chunks (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
     document_id TEXT NOT NULL REFERENCES kb_documents (id) ON DELETE CASCADE,
     ordinal INTEGER NOT NULL,
