@@ -98,10 +98,13 @@ export const ACCEPT_ATTRIBUTE = [
 ].join(',');
 
 /**
- * A pre-check only, so nobody waits for a hopeless upload: the server enforces its own limit and
- * answers 413 above it.
+ * A pre-check only, so nobody waits for a hopeless upload: the most any server can be configured to
+ * take. Each server enforces its own (smaller) limit and answers 413, with the limit, above it.
  */
-export const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
+export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+
+/** Collection names as the API takes them. */
+const COLLECTION_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
 const size = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
 
@@ -129,10 +132,12 @@ export function checkFile(file: { name: string; size: number }): string | null {
 /** Why a collection name won't do for an upload, or null. */
 export function checkCollectionName(name: string): string | null {
   const trimmed = name.trim();
-  if (!trimmed) return 'Name a collection, or use “default”.';
-  if (trimmed.length > 64) return 'Collection names are at most 64 characters.';
-  if (trimmed.toLowerCase() === SHARED_COLLECTION) {
+  if (!trimmed) return `Name a collection, or use “${DEFAULT_COLLECTION}”.`;
+  if (trimmed === SHARED_COLLECTION) {
     return `“${SHARED_COLLECTION}” is the shared collection; it can’t be changed. Pick another name.`;
+  }
+  if (!COLLECTION_NAME.test(trimmed)) {
+    return 'Use lowercase letters, digits and dashes (up to 40), starting with a letter or digit.';
   }
   return null;
 }

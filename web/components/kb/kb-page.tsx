@@ -62,11 +62,15 @@ function isShared(name: string, collections: CollectionsState): boolean {
 function KnowledgeBase() {
   const router = useRouter();
   const pathname = usePathname() ?? '/kb';
-  const filter = (useSearchParams()?.get('collection') ?? '').slice(0, 64);
+  const filter = (useSearchParams()?.get('collection') ?? '').slice(0, 40);
   const { state: collections, reload: reloadCollections } = useCollections();
   const { state, retry, loadMore, more, upsert, remove } = useDocuments(filter);
   const embedder = useEmbedder();
   const filterShared = filter !== '' && isShared(filter, collections);
+  const sharedCount =
+    filterShared && collections.status === 'ready'
+      ? (collections.items.find((c) => c.name === filter)?.documents ?? 0)
+      : 0;
   const [target, setTarget] = React.useState(filter && !filterShared ? filter : DEFAULT_COLLECTION);
   const [highlight, setHighlight] = React.useState<{ id: string; note: string } | null>(null);
   const [deleting, setDeleting] = React.useState<KbDocument | null>(null);
@@ -183,7 +187,23 @@ function KnowledgeBase() {
         ) : state.status === 'error' ? (
           <ErrorAlert title="Couldn’t load your documents" error={state.error} onRetry={retry} />
         ) : state.items.length === 0 ? (
-          filter ? (
+          filterShared && sharedCount > 0 ? (
+            // The API lists your own documents; the shared ones are only counted.
+            <EmptyState
+              icon={Lock}
+              title={`${pluralize(sharedCount, 'shared document')} in “${filter}”`}
+              actions={
+                <Button asChild variant="outline">
+                  <Link href="/chat">
+                    <MessagesSquare aria-hidden="true" /> Ask about them in chat
+                  </Link>
+                </Button>
+              }
+            >
+              Engify’s own guides and patterns, indexed on this server for everyone. Chat searches and cites
+              them; they aren’t listed one by one here.
+            </EmptyState>
+          ) : filter ? (
             <EmptyState
               icon={SearchX}
               title={`No documents in “${filter}”`}

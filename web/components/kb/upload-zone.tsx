@@ -12,7 +12,6 @@ import {
   checkCollectionName,
   checkFile,
   formatBytes,
-  MAX_UPLOAD_BYTES,
   uploadDocument,
   type UploadResult,
 } from '@/lib/kb';
@@ -153,7 +152,7 @@ export function UploadZone({
       <FormField
         id="kb-upload-collection"
         label="Upload to collection"
-        hint="Group documents to search them apart in chat. New names create a collection."
+        hint="Lowercase letters, digits and dashes. A new name starts a new collection; chat can search one collection or all of them."
         error={collectionError}
         className="sm:max-w-sm"
       >
@@ -164,11 +163,11 @@ export function UploadZone({
               ref={collectionRef}
               list="kb-collection-names"
               value={collection}
-              maxLength={64}
+              maxLength={40}
               spellCheck={false}
               autoComplete="off"
               onChange={(e) => {
-                onCollection(e.target.value);
+                onCollection(e.target.value.toLowerCase());
                 setCollectionError(undefined);
               }}
             />
@@ -213,8 +212,7 @@ export function UploadZone({
           <Upload aria-hidden="true" /> Choose files
         </Button>
         <p id="kb-upload-types" className="max-w-sm text-xs text-muted-foreground">
-          Markdown, plain text, HTML or PDF, up to {formatBytes(MAX_UPLOAD_BYTES)} each. Several at once are
-          fine.
+          Markdown, plain text, HTML or PDF. Several at once are fine.
         </p>
         <input
           ref={inputRef}
