@@ -158,16 +158,16 @@ function partition(ownerId: string | null, key: number): Partition {
 }
 
 /** Conditions on chunk alias `c` for a scope's collection and document restrictions. */
-function narrowing(scope: SearchScope): { sql: string; params: string[] } {
+function narrowing(scope: SearchScope): { sql: string; params: Record<string, string> } {
   const where: string[] = [];
-  const params: string[] = [];
+  const params: Record<string, string> = {};
   if (scope.collections) {
-    where.push('AND c.collection IN (SELECT value FROM json_each(?))');
-    params.push(JSON.stringify(scope.collections));
+    where.push('AND c.collection IN (SELECT value FROM json_each(@collections))');
+    params.collections = JSON.stringify(scope.collections);
   }
   if (scope.documentIds) {
-    where.push('AND c.document_id IN (SELECT value FROM json_each(?))');
-    params.push(JSON.stringify(scope.documentIds));
+    where.push('AND c.document_id IN (SELECT value FROM json_each(@documentIds))');
+    params.documentIds = JSON.stringify(scope.documentIds);
   }
   return { sql: where.join(' '), params };
 }
@@ -411,21 +411,25 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
     const match = toKeywordQuery(this.affordableTerms(keywordTerms(query), partitions));
     if (!match) return [];
     const narrow = narrowing(scope);
-    // The rowid range keeps the walk inside one owner's chunks; the owner check repeats it on the
-    // chunk row itself. The inner LIMIT bounds the work when even the rarest word is everywhere
-    // (bm25 is nearly flat then, so ranking the first MATCH_BUDGET chunks loses little).
-    const search = this.db.prepare<unknown[], { chunk_id: string; rank: number }>(
-      `SELECT chunk_id, rank FROM (
-         SELECT c.id AS chunk_id, bm25(kb_chunks_fts, ${BM25_WEIGHTS}) AS rank
+    // The rowid range keeps the walk inside one owner's chunks. Chunk rows are only read for
+    // collection or document restrictions, and for the k best, where the owner is checked once more.
+    // The inner LIMIT bounds the work when even the rarest word is everywhere (bm25 is nearly
+    // flat then, so ranking the first MATCH_BUDGET chunks loses little).
+    const hits = narrow.sql
+      ? `SELECT c.seq, bm25(kb_chunks_fts, ${BM25_WEIGHTS}) AS rank
          FROM kb_chunks_fts JOIN kb_chunks c ON c.seq = kb_chunks_fts.rowid
-         WHERE kb_chunks_fts MATCH ? AND kb_chunks_fts.rowid BETWEEN ? AND ? AND c.owner_id IS ? ${narrow.sql}
-         LIMIT ${MATCH_BUDGET}
-       )
-       ORDER BY rank, chunk_id LIMIT ?`,
+         WHERE kb_chunks_fts MATCH @match AND kb_chunks_fts.rowid BETWEEN @lo AND @hi ${narrow.sql}`
+      : `SELECT rowid AS seq, bm25(kb_chunks_fts, ${BM25_WEIGHTS}) AS rank
+         FROM kb_chunks_fts WHERE kb_chunks_fts MATCH @match AND rowid BETWEEN @lo AND @hi`;
+    const search = this.db.prepare<unknown[], { chunk_id: string; rank: number }>(
+      `WITH hits AS (${hits} LIMIT ${MATCH_BUDGET}),
+            best AS (SELECT seq, rank FROM hits ORDER BY rank, seq LIMIT @limit)
+       SELECT c.id AS chunk_id, best.rank FROM best JOIN kb_chunks c ON c.seq = best.seq
+       WHERE c.owner_id IS @owner`,
     );
     // bm25 uses whole-table statistics, so scores from different owners' ranges compare directly.
     return partitions
-      .flatMap((p) => search.all(match, p.lo, p.hi, p.ownerId, ...narrow.params, limit))
+      .flatMap((p) => search.all({ match, lo: p.lo, hi: p.hi, owner: p.ownerId, limit, ...narrow.params }))
       .sort((a, b) => a.rank - b.rank || (a.chunk_id < b.chunk_id ? -1 : 1))
       .slice(0, limit)
       .map((r) => ({ chunkId: r.chunk_id, score: -r.rank }));
