@@ -80,10 +80,11 @@ const BM25_WEIGHTS = '1.0, 4.0, 2.5';
 const MAX_QUERY_TERMS = 24;
 
 /**
- * How many matching chunks a keyword search may rank. Ranking costs one to two microseconds per
- * matching chunk (merging, scope check, bm25), so one common word in a 100k-chunk base would eat
- * the whole retrieval budget. Past this, the commonest words are left out of the query: they are
- * the ones bm25 weights least (a word in half the chunks scores nothing at all).
+ * How many matching chunks (per owner range) a keyword search may rank. Merging the words'
+ * postings and scoring costs about a microsecond per matching chunk, so one common word in a
+ * 100k-chunk base would eat the whole retrieval budget. Past this, the commonest words are left
+ * out of the query: they are the ones bm25 weights least (a word in half the chunks scores
+ * nothing at all).
  */
 const MATCH_BUDGET = 5_000;
 
