@@ -34,14 +34,16 @@ const context = { awsRequestId: 'aws-1', functionName: 'engify-api' } as unknown
 describe('lambda-api handler', () => {
   let dataDir: string;
   let handler: (event: LambdaEvent, context: LambdaContext) => Promise<unknown>;
+  let shutdown: () => Promise<void>;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'engify-lambda-'));
     process.env.DATA_DIR = dataDir;
     process.env.CONTENT_DIR = 'test/fixtures/content';
-    ({ handler } = await import('./lambda-api.js'));
+    ({ handler, shutdown } = await import('./lambda-api.js'));
   });
   afterAll(async () => {
+    await shutdown();
     delete process.env.DATA_DIR;
     delete process.env.CONTENT_DIR;
     await rm(dataDir, { recursive: true, force: true });

@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config.js';
 import { DEFAULT_LIMITS, type Limits } from '../../src/http/rate-limit.js';
 import { startServer, type RunningServer } from '../../src/runtime/server.js';
 import { DEFAULT_KEYS, startFakeProvider, type FakeProvider } from '../fakes/llm-provider.js';
-import { createTestApp, FIXTURE_CONTENT, type TestApp } from '../helpers/app.js';
+import { createTestApp, FIXTURE_CONTENT, knowledgeBaseSettled, type TestApp } from '../helpers/app.js';
 import { readSse } from '../helpers/sse.js';
 
 // BYOK execution end to end: real app, real SQLite, the AI SDK talking real wire formats to a fake
@@ -41,6 +41,7 @@ beforeAll(async () => {
     },
     { limits: LIMITS },
   );
+  await knowledgeBaseSettled(t.services); // its files appear in DATA_DIR, which a test below reads
   const res = await t.app.request('/api/auth/signup', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -78,10 +79,12 @@ describe('provider keys', () => {
     const list = await json(call('GET', '/api/me/provider-keys'));
     expect(JSON.stringify(list)).not.toContain('UNIQUEplaintext');
 
-    // Nothing on disk holds it: database, WAL, keyring.
-    for (const file of await readdir(t.dataDir)) {
-      const bytes = await readFile(join(t.dataDir, file));
-      expect(bytes.includes('UNIQUEplaintext'), file).toBe(false);
+    // Nothing on disk holds it: database, WAL, keyring, uploaded files.
+    const files = await readdir(t.dataDir, { recursive: true, withFileTypes: true });
+    expect(files.some((f) => f.name === 'engify.db')).toBe(true);
+    for (const file of files.filter((f) => f.isFile())) {
+      const bytes = await readFile(join(file.parentPath, file.name));
+      expect(bytes.includes('UNIQUEplaintext'), file.name).toBe(false);
     }
     expect((await call('DELETE', `/api/me/provider-keys/${shown.id}`)).status).toBe(204);
 

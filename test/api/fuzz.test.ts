@@ -59,7 +59,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { REDIS_KEY_PREFIX } from '../../src/adapters/redis/rate-limiter.js';
 import { DEFAULT_LIMITS, type Limits } from '../../src/http/rate-limit.js';
 import { DEFAULT_KEYS, startFakeProvider, type FakeProvider } from '../fakes/llm-provider.js';
-import { createTestApp, FIXTURE_CONTENT, type TestApp } from '../helpers/app.js';
+import { createTestApp, FIXTURE_CONTENT, knowledgeBaseSettled, type TestApp } from '../helpers/app.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
 
 /** FUZZ_SCALE=<n> multiplies the number of runs, for a longer hunt. */
@@ -252,6 +252,8 @@ beforeAll(async () => {
     },
     { limits: LIMITS },
   );
+  // The built-in knowledge base is indexed in the background; snapshots must not see that happen.
+  await knowledgeBaseSettled(t.services);
 
   for (const name of USERS) {
     const email = `${name}@fuzz.example.com`;

@@ -49,3 +49,15 @@ export function postJson(app: TestApp['app'], path: string, body: unknown): Prom
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
+
+/** Waits until start-up work is done and the background job queue is empty (built-in documents indexed). */
+export async function knowledgeBaseSettled(services: Services, timeoutMs = 60_000): Promise<void> {
+  await services.backgroundReady;
+  const started = Date.now();
+  for (;;) {
+    const stats = await services.queue.stats();
+    if (stats.queued === 0 && stats.inFlight === 0) return;
+    if (Date.now() - started > timeoutMs) throw new Error(`jobs still pending: ${JSON.stringify(stats)}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
