@@ -50,7 +50,7 @@ const vector = (i: number) => {
 };
 
 describe('SQLite vector index specifics', () => {
-  it('rejects vectors of the wrong width or with non-finite values', async () => {
+  it('rejects vectors of the wrong width, with non-finite values, or of length zero', async () => {
     const { index, dispose } = await open();
     const base = { chunkId: 'd:0', documentId: 'd', ownerId: null, collection: 'engify' };
     await expect(index.upsert([{ ...base, vector: new Float32Array(3) }])).rejects.toThrow(RangeError);
@@ -58,6 +58,9 @@ describe('SQLite vector index specifics', () => {
     bad[5] = Number.NaN;
     await expect(index.upsert([{ ...base, vector: bad }])).rejects.toThrow(RangeError);
     await expect(index.knn(new Float32Array(10), 5, { ownerId: null, includeShared: true })).rejects.toThrow(
+      RangeError,
+    );
+    await expect(index.upsert([{ ...base, vector: new Float32Array(VECTOR_DIMENSIONS) }])).rejects.toThrow(
       RangeError,
     );
     expect(await index.count()).toBe(0);

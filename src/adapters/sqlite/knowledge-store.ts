@@ -232,7 +232,7 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
   }
 
   async listDocuments(query: DocumentListQuery): Promise<{ items: KbDocument[]; nextCursor: string | null }> {
-    const limit = Math.max(0, Math.floor(query.limit));
+    const limit = Math.max(0, Math.floor(query.limit) || 0);
     const where = ['owner_id = ?'];
     const params: (string | number)[] = [query.ownerId];
     if (query.collection !== undefined) {

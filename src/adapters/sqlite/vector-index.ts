@@ -68,7 +68,12 @@ export class SqliteVectorIndex implements VectorIndex {
 
   async upsert(entries: VectorEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    const blobs = entries.map((e) => toBlob(e.vector));
+    const blobs = entries.map((e) => {
+      // sqlite-vec gives a zero vector a NULL cosine distance, which it then ranks ahead of every
+      // real neighbour; embedders never produce one, so one here is a bug worth failing on.
+      if (e.vector.every((x) => x === 0)) throw new RangeError(`zero vector for chunk ${e.chunkId}`);
+      return toBlob(e.vector);
+    });
     const findKey = this.db.prepare<[string], { key: number }>(
       'SELECT key FROM kb_vector_keys WHERE chunk_id = ?',
     );
@@ -111,6 +116,7 @@ export class SqliteVectorIndex implements VectorIndex {
   async knn(vector: Float32Array, k: number, scope: SearchScope): Promise<RankedChunk[]> {
     const blob = toBlob(vector);
     const limit = Math.min(Math.floor(k), MAX_K);
+    // A zero query has no direction: nothing is similar to it.
     if (!(limit > 0) || vector.every((x) => x === 0)) return [];
     if (scope.collections?.length === 0 || scope.documentIds?.length === 0) return [];
     const owners: string[] = [];
