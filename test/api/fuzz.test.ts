@@ -50,6 +50,7 @@
 // requests; FUZZ_STATS=1 prints what was sent and answered.
 
 import Database from 'better-sqlite3';
+import * as sqliteVec from 'sqlite-vec';
 import fc from 'fast-check';
 import { Hono } from 'hono';
 import { Redis } from 'ioredis';
@@ -434,6 +435,7 @@ beforeAll(async () => {
 
   buildMirror();
   db = new Database(join(t.dataDir, 'engify.db'), { readonly: true, fileMustExist: true });
+  sqliteVec.load(db); // the knowledge base's vector table is a sqlite-vec virtual table
 }, 60_000);
 
 afterAll(async () => {

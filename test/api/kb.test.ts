@@ -366,3 +366,37 @@ describe('chat with retrieval', () => {
     }
   });
 });
+
+describe('listing', () => {
+  it('answers a bad cursor with 400 invalid_cursor', async () => {
+    const res = await call('alice', 'GET', '/api/kb/documents?cursor=not-a-cursor');
+    expect(res.status).toBe(400);
+    expect((await json(res)).error.code).toBe('invalid_cursor');
+  });
+
+  it('pages through documents with nextCursor', async () => {
+    for (let i = 0; i < 3; i++) {
+      expect((await upload('bob', `page-${i}.txt`, `Paging test document number ${i}.`)).status).toBe(202);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Json = await json(
+        call(
+          'bob',
+          'GET',
+          `/api/kb/documents?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        ),
+      );
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items.map((d: Json) => d.filename as string));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen.filter((f) => f.startsWith('page-')).sort()).toEqual([
+      'page-0.txt',
+      'page-1.txt',
+      'page-2.txt',
+    ]);
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+});

@@ -117,11 +117,15 @@ describe('ingestion crash and retry', () => {
       expect(count('SELECT count(DISTINCT ordinal) AS n FROM kb_chunks WHERE document_id = ?')).toBe(
         finished.total,
       );
-      expect(
-        count(
-          'SELECT count(*) AS n FROM kb_chunks_fts WHERE rowid IN (SELECT seq FROM kb_chunks WHERE document_id = ?)',
-        ),
-      ).toBe(finished.total);
+      // The keyword index: every chunk matches "sensor reported", each exactly once.
+      const keyword = await retry.kb.search(user.id, {
+        query: 'sensor reported',
+        topK: 10 * finished.total,
+        mode: 'keyword',
+      });
+      const keywordIds = keyword.results.map((r) => r.chunkId);
+      expect(keywordIds).toHaveLength(finished.total);
+      expect(new Set(keywordIds).size).toBe(finished.total);
       expect(count("SELECT count(*) AS n FROM kb_vectors WHERE document_id = ? AND owner != ''")).toBe(
         finished.total,
       );

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { AppError } from '../../lib/errors.js';
 import type { BlobStore } from '../../ports/blob-store.js';
+import { InvalidCursorError } from '../../ports/catalog-store.js';
 import type { Embedder } from '../../ports/embedder.js';
 import type { JobQueue } from '../../ports/job-queue.js';
 import {
@@ -211,11 +212,20 @@ export class KnowledgeBaseService {
     return document;
   }
 
-  list(
+  async list(
     ownerId: string,
     query: { collection?: string; status?: KbDocument['status']; limit: number; cursor?: string },
   ) {
-    return this.deps.store.listDocuments({ ownerId, ...query });
+    try {
+      return await this.deps.store.listDocuments({ ownerId, ...query });
+    } catch (err) {
+      if (err instanceof InvalidCursorError) {
+        throw AppError.badRequest('invalid_cursor', 'cursor is not valid; pass back a nextCursor', {
+          field: 'cursor',
+        });
+      }
+      throw err;
+    }
   }
 
   async collections(ownerId: string): Promise<Array<{ name: string; shared: boolean; documents: number }>> {
@@ -336,6 +346,11 @@ export class KnowledgeBaseService {
           vector: embedded[j]!,
         })),
       );
+      // Deleted meanwhile: the chunk rows went with it, so drop the vectors just written too.
+      if (!(await store.getDocument(documentId))) {
+        await vectors.remove(batch.map((c) => c.id));
+        return;
+      }
       await store.updateDocument(documentId, { chunksDone: Math.min(chunks.length, i + batch.length) });
     }
     // A retry after a change in chunking may produce fewer chunks than an earlier attempt stored.
