@@ -400,3 +400,18 @@ describe('listing', () => {
     expect(new Set(seen).size).toBe(seen.length);
   });
 });
+
+describe('admin job view', () => {
+  it('shows queue counts and dead letters to admins only', async () => {
+    const res = await call('alice', 'GET', '/api/admin/jobs'); // the first account is the admin
+    expect(res.status).toBe(200);
+    const body = await json(res);
+    expect(body.stats).toEqual({
+      queued: expect.any(Number),
+      inFlight: expect.any(Number),
+      deadLettered: 0,
+    });
+    expect(body.deadLetters).toEqual([]);
+    expect((await call('bob', 'GET', '/api/admin/jobs')).status).toBe(403);
+  });
+});
