@@ -14,7 +14,7 @@ import {
   type SearchScope,
 } from '../../ports/knowledge-store.js';
 import type { Logger } from '../../ports/logger.js';
-import type { VectorIndex } from '../../ports/vector-index.js';
+import type { VectorEntry, VectorIndex } from '../../ports/vector-index.js';
 import { chunkDocument, type TokenCounter } from './chunk.js';
 import { ExtractError, extractText } from './extract.js';
 import { detectType, type KbMediaType } from './sniff.js';
@@ -333,19 +333,11 @@ export class KnowledgeBaseService {
         content: c.content,
         tokens: c.tokens,
       }));
-      const embedded = await embedder.embed(batch.map((c) => embeddingText(document.title, c)));
+      const entries = await this.embedBatch(embedder, document, batch);
       // Deleted while we were embedding: stop without resurrecting chunks.
       if (!(await store.getDocument(documentId))) return;
       await store.upsertChunks(batch);
-      await vectors.upsert(
-        batch.map((c, j) => ({
-          chunkId: c.id,
-          documentId,
-          ownerId: document.ownerId,
-          collection: document.collection,
-          vector: embedded[j]!,
-        })),
-      );
+      await vectors.upsert(entries);
       // Deleted meanwhile: the chunk rows went with it, so drop the vectors just written too.
       if (!(await store.getDocument(documentId))) {
         await vectors.remove(batch.map((c) => c.id));
@@ -368,18 +360,24 @@ export class KnowledgeBaseService {
     const chunks = await store.listChunks(documentId);
     const embedder = await this.embedder();
     for (let i = 0; i < chunks.length; i += this.batchSize) {
-      const batch = chunks.slice(i, i + this.batchSize);
-      const embedded = await embedder.embed(batch.map((c) => embeddingText(document.title, c)));
-      await vectors.upsert(
-        batch.map((c, j) => ({
-          chunkId: c.id,
-          documentId,
-          ownerId: document.ownerId,
-          collection: document.collection,
-          vector: embedded[j]!,
-        })),
-      );
+      await vectors.upsert(await this.embedBatch(embedder, document, chunks.slice(i, i + this.batchSize)));
     }
+  }
+
+  /** Vector-index entries for a batch of a document's chunks. */
+  private async embedBatch(
+    embedder: Embedder,
+    document: KbDocument,
+    batch: Array<Pick<Chunk, 'id' | 'heading' | 'content'>>,
+  ): Promise<VectorEntry[]> {
+    const vectors = await embedder.embed(batch.map((c) => embeddingText(document.title, c)));
+    return batch.map((c, j) => ({
+      chunkId: c.id,
+      documentId: document.id,
+      ownerId: document.ownerId,
+      collection: document.collection,
+      vector: vectors[j]!,
+    }));
   }
 
   /**
