@@ -1,55 +1,34 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/adapters/log/pino.js';
-import { loadConfig } from '../../src/config.js';
-import { startServer, type RunningServer } from '../../src/runtime/server.js';
-import { hasChromium, launchChromium, newClipboardPage, recordErrors } from '../helpers/browser.js';
+import { hasChromium } from '../helpers/browser.js';
+import { signUp, startBrowserApp, type BrowserApp } from '../helpers/e2e-steps.js';
 
 // Accounts as a user meets them: the real server (API + exported web app) on loopback, driven by
 // headless Chromium. Sign up, manage an API key, write a private prompt in the template editor,
 // then favorite and rate it. Without Chromium installed this is skipped.
 describe.skipIf(!hasChromium)('accounts in a real browser', () => {
-  let dataDir: string;
-  let server: RunningServer;
-  let browser: Browser;
+  let app: BrowserApp;
   let page: Page;
-  const errors: string[] = [];
+  let errors: string[];
   const email = `ada-${Date.now()}@example.com`;
   const password = 'correct-horse-battery-staple';
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'engify-e2e-account-'));
-    server = await startServer(
-      loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent' }),
-      createLogger('silent'),
-    );
-    browser = await launchChromium();
-    ({ page } = await newClipboardPage(browser, server.url));
+    app = await startBrowserApp('account');
     // As in the library test: any console error (a CSP violation, a failed request) fails the test.
     // Signed-out pages must not even ask /api/me (its 401 would be logged).
-    recordErrors(page, errors);
+    ({ page, errors } = app);
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await app?.close();
   });
 
-  const me = (key: string) => fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${key}` } });
+  const me = (key: string) => fetch(`${app.url}/api/me`, { headers: { authorization: `Bearer ${key}` } });
 
   it('signs up, creates an API key that works, and revokes it', { timeout: 90_000 }, async () => {
-    await page.goto(`${server.url}/signup`);
-    await page.getByLabel('Name').fill('Ada Lovelace');
-    await page.getByLabel('Email').fill(email);
-    // "Password" alone would also match the "Show password" toggle.
-    await page.getByLabel('Password', { exact: true }).fill(password);
-    await page.getByRole('button', { name: 'Create account' }).click();
-
-    // No ?next=: the account page, showing who is signed in; the header has the account menu.
-    await page.waitForURL((url) => url.pathname === '/account');
+    // No ?next=: sign-up leads to the account page, showing who is signed in; the header has the
+    // account menu.
+    await signUp(page, app.url, { name: 'Ada Lovelace', email, password });
     await expect.poll(() => page.getByTestId('account-email').textContent()).toBe(email);
     await expect.poll(() => page.getByRole('button', { name: `Account menu for ${email}` }).count()).toBe(1);
 
@@ -88,7 +67,7 @@ describe.skipIf(!hasChromium)('accounts in a real browser', () => {
   });
 
   it('writes a private prompt in the editor, then favorites and rates it', { timeout: 90_000 }, async () => {
-    await page.goto(`${server.url}/my/prompts`);
+    await page.goto(`${app.url}/my/prompts`);
     await page.getByRole('link', { name: 'New prompt' }).click();
     await page.waitForURL((url) => url.pathname === '/my/prompts/new');
 
@@ -116,7 +95,7 @@ describe.skipIf(!hasChromium)('accounts in a real browser', () => {
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(title);
 
     // Only the owner can see it.
-    expect((await fetch(`${server.url}/api/prompts/${slug}`)).status).toBe(404);
+    expect((await fetch(`${app.url}/api/prompts/${slug}`)).status).toBe(404);
     const saved = await page.evaluate(async (s) => (await fetch(`/api/prompts/${s}`)).json(), slug);
     expect(saved).toMatchObject({
       visibility: 'private',
@@ -140,13 +119,13 @@ describe.skipIf(!hasChromium)('accounts in a real browser', () => {
     });
 
     // It is listed on My prompts (marked private) and on Favorites.
-    await page.goto(`${server.url}/my/prompts`);
+    await page.goto(`${app.url}/my/prompts`);
     const item = page
       .getByRole('listitem')
       .filter({ has: page.getByRole('link', { name: title, exact: true }) });
     await expect.poll(() => item.count()).toBe(1);
     expect(await item.textContent()).toContain('Private');
-    await page.goto(`${server.url}/favorites`);
+    await page.goto(`${app.url}/favorites`);
     await expect.poll(() => page.getByRole('link', { name: title }).count()).toBe(1);
 
     expect(errors).toEqual([]);

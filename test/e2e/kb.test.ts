@@ -1,13 +1,15 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/adapters/log/pino.js';
-import { loadConfig } from '../../src/config.js';
-import { startServer, type RunningServer } from '../../src/runtime/server.js';
 import { DEFAULT_KEYS, startFakeProvider, type FakeProvider } from '../fakes/llm-provider.js';
-import { hasChromium, launchChromium, newClipboardPage, recordErrors } from '../helpers/browser.js';
+import { hasChromium } from '../helpers/browser.js';
+import {
+  addProviderKey,
+  fakeProviderEnv,
+  openFromNav,
+  signUp,
+  startBrowserApp,
+  type BrowserApp,
+} from '../helpers/e2e-steps.js';
 
 // The knowledge base and chat with retrieval as a user meets them: the real server (API, job worker,
 // exported web app) on loopback, driven by headless Chromium, embedding with the tiny test model and
@@ -15,12 +17,10 @@ import { hasChromium, launchChromium, newClipboardPage, recordErrors } from '../
 // the page, watch it become ready, ask about it in chat, follow a citation to its source, delete it.
 // Without Chromium this is skipped.
 describe.skipIf(!hasChromium)('knowledge base and chat in a real browser', () => {
-  let dataDir: string;
   let fake: FakeProvider;
-  let server: RunningServer;
-  let browser: Browser;
+  let app: BrowserApp;
   let page: Page;
-  const errors: string[] = [];
+  let errors: string[];
   const email = `barbara-${Date.now()}@example.com`;
   const password = 'correct-horse-battery-staple';
 
@@ -44,30 +44,17 @@ describe.skipIf(!hasChromium)('knowledge base and chat in a real browser', () =>
 
   beforeAll(async () => {
     fake = await startFakeProvider();
-    dataDir = await mkdtemp(join(tmpdir(), 'engify-e2e-kb-'));
-    server = await startServer(
-      loadConfig({
-        PORT: '0',
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'silent',
-        OPENAI_BASE_URL: fake.openaiBaseURL,
-        ANTHROPIC_BASE_URL: fake.anthropicBaseURL,
-        GOOGLE_BASE_URL: fake.googleBaseURL,
-        // The tiny committed model: real vectors, offline.
-        EMBEDDINGS_MODEL_DIR: 'test/fixtures/embedding-model',
-      }),
-      createLogger('silent'),
-    );
-    browser = await launchChromium();
-    ({ page } = await newClipboardPage(browser, server.url));
+    app = await startBrowserApp('kb', {
+      ...fakeProviderEnv(fake),
+      // The tiny committed model: real vectors, offline.
+      EMBEDDINGS_MODEL_DIR: 'test/fixtures/embedding-model',
+    });
     // Any console error (a CSP violation, a failed request) fails the test.
-    recordErrors(page, errors);
+    ({ page, errors } = app);
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await app?.close();
     await fake?.close();
-    await rm(dataDir, { recursive: true, force: true });
   });
 
   const documents = () => page.getByRole('list', { name: 'Documents' }).getByTestId('kb-document');
@@ -85,35 +72,19 @@ describe.skipIf(!hasChromium)('knowledge base and chat in a real browser', () =>
   };
 
   it('asks signed-out visitors to sign in', { timeout: 60_000 }, async () => {
-    await page.goto(`${server.url}/kb`);
+    await page.goto(`${app.url}/kb`);
     await page.getByRole('heading', { name: 'Sign in to see your knowledge base' }).waitFor();
-    await page.goto(`${server.url}/chat`);
+    await page.goto(`${app.url}/chat`);
     await page.getByRole('heading', { name: 'Sign in to see chat' }).waitFor();
     expect(errors).toEqual([]);
   });
 
   it('uploads a Markdown file through the page and shows it ready', { timeout: 120_000 }, async () => {
-    await page.goto(`${server.url}/signup`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password', { exact: true }).fill(password);
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.waitForURL((url) => url.pathname === '/account');
-    // A provider key for the chat later (same origin, so the session cookie and Origin go along).
-    const status = await page.evaluate(async (apiKey) => {
-      const res = await fetch('/api/me/provider-keys', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ provider: 'openai', apiKey }),
-      });
-      return res.status;
-    }, DEFAULT_KEYS.openai);
-    expect(status).toBe(201);
+    await signUp(page, app.url, { email, password });
+    // A provider key for the chat later.
+    await addProviderKey(page, 'openai', DEFAULT_KEYS.openai);
 
-    await page
-      .getByRole('navigation', { name: 'Main' })
-      .getByRole('link', { name: 'Knowledge base' })
-      .click();
-    await page.waitForURL((url) => url.pathname === '/kb');
+    await openFromNav(page, 'Knowledge base', '/kb');
     await page.getByRole('heading', { name: 'Your knowledge base is empty' }).waitFor();
 
     // The browser's own check refuses what the server can't read, without sending it.
@@ -156,11 +127,7 @@ describe.skipIf(!hasChromium)('knowledge base and chat in a real browser', () =>
     async () => {
       fake.reset();
       fake.setBehavior({ reply: REPLY });
-      await page
-        .getByRole('navigation', { name: 'Main' })
-        .getByRole('link', { name: 'Chat', exact: true })
-        .click();
-      await page.waitForURL((url) => url.pathname === '/chat');
+      await openFromNav(page, 'Chat', '/chat');
 
       // On by default: there is a document to search.
       const useKb = page.getByRole('switch', { name: 'Use knowledge base' });
@@ -206,11 +173,7 @@ describe.skipIf(!hasChromium)('knowledge base and chat in a real browser', () =>
   );
 
   it('deletes the document after confirming', { timeout: 60_000 }, async () => {
-    await page
-      .getByRole('navigation', { name: 'Main' })
-      .getByRole('link', { name: 'Knowledge base' })
-      .click();
-    await page.waitForURL((url) => url.pathname === '/kb');
+    await openFromNav(page, 'Knowledge base', '/kb');
     await expect.poll(() => runbookRow().count()).toBe(1);
 
     await runbookRow()

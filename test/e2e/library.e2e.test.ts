@@ -1,43 +1,28 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/adapters/log/pino.js';
-import { loadConfig } from '../../src/config.js';
-import { startServer, type RunningServer } from '../../src/runtime/server.js';
-import { hasChromium, launchChromium, newClipboardPage, recordErrors } from '../helpers/browser.js';
+import { hasChromium } from '../helpers/browser.js';
+import { startBrowserApp, type BrowserApp } from '../helpers/e2e-steps.js';
 
 // The whole platform as a user meets it: the real server (API + exported web app) on loopback,
 // driven by headless Chromium. Without Chromium installed (`apt-get install chromium`) this is skipped.
 describe.skipIf(!hasChromium)('library in a real browser', () => {
-  let dataDir: string;
-  let server: RunningServer;
-  let browser: Browser;
+  let app: BrowserApp;
   let page: Page;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'engify-e2e-'));
-    server = await startServer(
-      loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent' }),
-      createLogger('silent'),
-    );
-    browser = await launchChromium();
-    ({ page } = await newClipboardPage(browser, server.url));
+    app = await startBrowserApp('library');
+    ({ page } = app);
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await app?.close();
   });
 
   it('searches, filters by role, opens a prompt, fills it in and copies it', async () => {
-    const errors: string[] = [];
     // The pages run under a CSP that allows only their own inline scripts, by hash: any violation
     // (or other console error) fails the test.
-    recordErrors(page, errors);
+    const { errors } = app;
 
-    await page.goto(`${server.url}/library`);
+    await page.goto(`${app.url}/library`);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).first().textContent()).toBeTruthy();
     const search = page.getByRole('searchbox', { name: 'Search prompts' });
     await search.fill('code review');
@@ -68,7 +53,7 @@ describe.skipIf(!hasChromium)('library in a real browser', () => {
     await first.click();
     await page.waitForURL(/\/prompts\//);
     const slug = new URL(page.url()).pathname.split('/').pop()!;
-    const prompt = (await (await fetch(`${server.url}/api/prompts/${slug}`)).json()) as {
+    const prompt = (await (await fetch(`${app.url}/api/prompts/${slug}`)).json()) as {
       category: string;
       title: string;
       variables: { name: string; required: boolean }[];
@@ -93,7 +78,7 @@ describe.skipIf(!hasChromium)('library in a real browser', () => {
 
     // The preview matches what the API renders for the same values.
     const rendered = (await (
-      await fetch(`${server.url}/api/prompts/${slug}/render`, {
+      await fetch(`${app.url}/api/prompts/${slug}/render`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ variables: values }),
@@ -112,7 +97,7 @@ describe.skipIf(!hasChromium)('library in a real browser', () => {
   });
 
   it('shows patterns and links them to their prompts', async () => {
-    await page.goto(`${server.url}/patterns`);
+    await page.goto(`${app.url}/patterns`);
     await page
       .getByRole('link', { name: /Few-Shot/i })
       .first()

@@ -1,14 +1,15 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/adapters/log/pino.js';
-import { loadConfig } from '../../src/config.js';
-import { startServer, type RunningServer } from '../../src/runtime/server.js';
 import { readSseStream, SseParser } from '../../web/lib/sse.js';
 import { DEFAULT_KEYS, startFakeProvider, type FakeProvider } from '../fakes/llm-provider.js';
-import { hasChromium, launchChromium, newClipboardPage, recordErrors } from '../helpers/browser.js';
+import { hasChromium, recordErrors } from '../helpers/browser.js';
+import {
+  fakeProviderEnv,
+  openFromNav,
+  signUp,
+  startBrowserApp,
+  type BrowserApp,
+} from '../helpers/e2e-steps.js';
 
 // The web app's stream reader on its own: chunks split anywhere (inside a CRLF, inside a UTF-8
 // character, inside a line) must give the same events.
@@ -55,13 +56,11 @@ describe('SSE reader of the web app', () => {
 // Sign up, add a provider key, stream a run, stop one, run a library prompt from its page, compare two
 // columns (one without a key) and find it all in the history. Without Chromium this is skipped.
 describe.skipIf(!hasChromium)('workbench in a real browser', () => {
-  let dataDir: string;
   let fake: FakeProvider;
-  let server: RunningServer;
-  let browser: Browser;
+  let app: BrowserApp;
   let context: BrowserContext;
   let page: Page;
-  const errors: string[] = [];
+  let errors: string[];
   const email = `grace-${Date.now()}@example.com`;
   const password = 'correct-horse-battery-staple';
   const REPLY =
@@ -69,28 +68,13 @@ describe.skipIf(!hasChromium)('workbench in a real browser', () => {
 
   beforeAll(async () => {
     fake = await startFakeProvider();
-    dataDir = await mkdtemp(join(tmpdir(), 'engify-e2e-workbench-'));
-    server = await startServer(
-      loadConfig({
-        PORT: '0',
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'silent',
-        OPENAI_BASE_URL: fake.openaiBaseURL,
-        ANTHROPIC_BASE_URL: fake.anthropicBaseURL,
-        GOOGLE_BASE_URL: fake.googleBaseURL,
-      }),
-      createLogger('silent'),
-    );
-    browser = await launchChromium();
-    ({ context, page } = await newClipboardPage(browser, server.url));
+    app = await startBrowserApp('workbench', fakeProviderEnv(fake));
     // As in the other browser tests: any console error (a CSP violation, a failed request) fails.
-    recordErrors(page, errors);
+    ({ context, page, errors } = app);
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await app?.close();
     await fake?.close();
-    await rm(dataDir, { recursive: true, force: true });
   });
 
   const output = () => page.getByTestId('run-output');
@@ -102,11 +86,7 @@ describe.skipIf(!hasChromium)('workbench in a real browser', () => {
   const api = <T>(path: string) => page.evaluate(async (p) => (await fetch(p)).json(), path) as Promise<T>;
 
   it('signs up and adds an OpenAI key that is only ever shown masked', { timeout: 60_000 }, async () => {
-    await page.goto(`${server.url}/signup`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password', { exact: true }).fill(password);
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.waitForURL((url) => url.pathname === '/account');
+    await signUp(page, app.url, { email, password });
 
     // From the account menu to Settings → Provider keys.
     await page.getByRole('button', { name: `Account menu for ${email}` }).click();
@@ -151,8 +131,7 @@ describe.skipIf(!hasChromium)('workbench in a real browser', () => {
     async () => {
       fake.reset();
       fake.setBehavior({ reply: REPLY, interDeltaDelayMs: 100 });
-      await page.getByRole('link', { name: 'Workbench', exact: true }).click();
-      await page.waitForURL((url) => url.pathname === '/workbench');
+      await openFromNav(page, 'Workbench', '/workbench');
       const model = page.getByLabel('Model', { exact: true });
       await model.waitFor();
       expect(await page.getByLabel('Provider', { exact: true }).inputValue()).toBe('openai');
@@ -254,7 +233,7 @@ describe.skipIf(!hasChromium)('workbench in a real browser', () => {
   it('runs a library prompt from its page with the values filled in there', { timeout: 60_000 }, async () => {
     fake.reset();
     const slug = 'diagnose-error-from-stack-trace';
-    await page.goto(`${server.url}/prompts/${slug}`);
+    await page.goto(`${app.url}/prompts/${slug}`);
     await page.getByRole('button', { name: 'Use examples' }).click();
     await page.getByLabel('Runtime').fill('Go 1.23, chi');
     const run = page.getByRole('link', { name: 'Run in workbench' });
@@ -283,8 +262,7 @@ describe.skipIf(!hasChromium)('workbench in a real browser', () => {
     async () => {
       fake.reset();
       fake.setBehavior({ interDeltaDelayMs: 20 });
-      await page.getByRole('link', { name: 'Compare', exact: true }).click();
-      await page.waitForURL((url) => url.pathname === '/compare');
+      await openFromNav(page, 'Compare', '/compare', 'Run tools');
       const first = page.getByTestId('compare-column-1');
       const second = page.getByTestId('compare-column-2');
       await first.getByLabel('Provider').waitFor();
@@ -317,8 +295,7 @@ describe.skipIf(!hasChromium)('workbench in a real browser', () => {
     'lists the runs in the history with their statuses, filters and opens one',
     { timeout: 60_000 },
     async () => {
-      await page.getByRole('link', { name: 'History', exact: true }).click();
-      await page.waitForURL((url) => url.pathname === '/history');
+      await openFromNav(page, 'History', '/history', 'Run tools');
       const rows = page.getByTestId('history-row');
       await expect.poll(() => rows.count()).toBe(5);
       const statuses = await page
@@ -349,7 +326,7 @@ describe.skipIf(!hasChromium)('workbench in a real browser', () => {
   it('signs every tab out when one tab signs out', { timeout: 60_000 }, async () => {
     const other = await context.newPage();
     recordErrors(other, errors);
-    await other.goto(`${server.url}/workbench`);
+    await other.goto(`${app.url}/workbench`);
     await other.getByLabel('Message', { exact: true }).waitFor();
 
     await page.getByRole('button', { name: `Account menu for ${email}` }).click();

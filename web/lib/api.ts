@@ -77,7 +77,13 @@ export function toApiError(err: unknown): ApiError {
   return new ApiError(err instanceof Error ? err.message : 'Something went wrong.', 0, 'CLIENT_ERROR');
 }
 
-function retryAfterSeconds(res: Response): number | undefined {
+/** The parts of an answer the error needs: a fetch `Response`, or an XHR's status and headers. */
+export interface ResponseHead {
+  status: number;
+  headers: { get(name: string): string | null };
+}
+
+function retryAfterSeconds(res: ResponseHead): number | undefined {
   const raw = res.headers.get('retry-after');
   if (!raw) return undefined;
   const seconds = Number(raw);
@@ -87,7 +93,7 @@ function retryAfterSeconds(res: Response): number | undefined {
 }
 
 /** The ApiError for a non-2xx response (`body` is its parsed JSON, if any). */
-function errorFromResponse(res: Response, body: unknown): ApiError {
+export function errorFromResponse(res: ResponseHead, body: unknown): ApiError {
   const error = (
     body as
       { error?: { code?: unknown; message?: unknown; requestId?: unknown; details?: unknown } } | undefined
@@ -119,16 +125,20 @@ function errorFromResponse(res: Response, body: unknown): ApiError {
   );
 }
 
-const NETWORK_ERROR = 'Could not reach the Engify API. Check your connection and try again.';
+export const NETWORK_ERROR = 'Could not reach the Engify API. Check your connection and try again.';
 
-interface RequestOptions {
+export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Sent as JSON with `Content-Type: application/json`. */
   body?: unknown;
   signal?: AbortSignal;
 }
 
-async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+/**
+ * A JSON call to the API: the parsed body, or an ApiError (a network failure, a non-2xx answer, a
+ * body that is not JSON). 204 gives undefined; an abort rethrows the AbortError.
+ */
+export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const { method = 'GET', body: payload, signal } = options;
   const headers: Record<string, string> = { accept: 'application/json' };
   if (payload !== undefined) headers['content-type'] = 'application/json';
@@ -155,7 +165,8 @@ async function request<T>(path: string, options: RequestOptions = {}): Promise<T
   return body as T;
 }
 
-function query(params: Record<string, string | number | null | undefined>): string {
+/** `?a=1&b=x` from the params that have a value ('' when none has). */
+export function query(params: Record<string, string | number | null | undefined>): string {
   const qs = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
     if (value !== undefined && value !== null && value !== '') qs.set(key, String(value));
@@ -172,6 +183,16 @@ function asPage(page: PromptPage, path: string): PromptPage {
     total: typeof page.total === 'number' ? page.total : page.items.length,
     nextCursor: page.nextCursor ?? null,
   };
+}
+
+/** A cursor-paged list as the API sends it, checked: `nextCursor` null on the last page. */
+export function cursorPage<T>(
+  page: { items: T[]; nextCursor?: string | null } | undefined,
+  path: string,
+): { items: T[]; nextCursor: string | null } {
+  if (!page || !Array.isArray(page.items))
+    throw new ApiError(`Unexpected response from ${path}.`, 200, 'BAD_RESPONSE');
+  return { items: page.items, nextCursor: page.nextCursor ?? null };
 }
 
 const slugPath = (slug: string) => `/api/prompts/${encodeURIComponent(slug)}`;
@@ -429,11 +450,9 @@ export interface ExecutionListParams {
 }
 
 export function listExecutions(params: ExecutionListParams, signal?: AbortSignal): Promise<ExecutionPage> {
-  return request<ExecutionPage>(`/api/me/executions${query({ ...params })}`, { signal }).then((page) => {
-    if (!page || !Array.isArray(page.items))
-      throw new ApiError('Unexpected response from /api/me/executions.', 200, 'BAD_RESPONSE');
-    return { items: page.items, nextCursor: page.nextCursor ?? null };
-  });
+  return request<ExecutionPage>(`/api/me/executions${query({ ...params })}`, { signal }).then((page) =>
+    cursorPage(page, '/api/me/executions'),
+  );
 }
 
 export function getExecution(id: string, signal?: AbortSignal): Promise<Execution> {

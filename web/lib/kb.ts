@@ -6,7 +6,17 @@
  * other call they are same-origin with the session cookie; the browser's Origin header is what the
  * API's CSRF check looks at, so no extra header is needed.
  */
-import { ApiError, streamChat, UNAUTHENTICATED_EVENT, type ChatRunInput, type StreamHeartbeat } from './api';
+import {
+  ApiError,
+  cursorPage,
+  errorFromResponse,
+  NETWORK_ERROR,
+  query,
+  request,
+  streamChat,
+  type ChatRunInput,
+  type StreamHeartbeat,
+} from './api';
 import type { RunEvent } from './types';
 
 // ---- Types (the API contract) -------------------------------------------------------------------
@@ -152,79 +162,6 @@ export function formatScore(score: number | null | undefined): string {
 
 // ---- Requests ------------------------------------------------------------------------------------
 
-const NETWORK_ERROR = 'Could not reach the Engify API. Check your connection and try again.';
-
-function retryAfterSeconds(raw: string | null): number | undefined {
-  if (!raw) return undefined;
-  const seconds = Number(raw);
-  return Number.isFinite(seconds) ? Math.max(1, Math.ceil(seconds)) : undefined;
-}
-
-/** The ApiError for a non-2xx answer, from the `{ error: { code, message, requestId } }` body if any. */
-function toError(status: number, body: unknown, retryAfter: string | null): ApiError {
-  const error = (body as { error?: Record<string, unknown> } | null | undefined)?.error;
-  if (status === 401 && error?.code === 'unauthenticated' && typeof window !== 'undefined') {
-    window.dispatchEvent(new Event(UNAUTHENTICATED_EVENT));
-  }
-  if (error && typeof error.message === 'string') {
-    return new ApiError(
-      error.message,
-      status,
-      typeof error.code === 'string' ? error.code : 'ERROR',
-      typeof error.requestId === 'string' ? error.requestId : undefined,
-      error.details && typeof error.details === 'object'
-        ? (error.details as Record<string, unknown>)
-        : undefined,
-      retryAfterSeconds(retryAfter),
-    );
-  }
-  const message =
-    status === 413
-      ? 'The file is larger than this server accepts.'
-      : status === 404
-        ? 'The Engify API is not available here (HTTP 404).'
-        : `The Engify API returned an unexpected error (HTTP ${status}).`;
-  return new ApiError(message, status, 'HTTP_ERROR', undefined, undefined, retryAfterSeconds(retryAfter));
-}
-
-async function request<T>(
-  path: string,
-  init: { method?: 'GET' | 'POST' | 'DELETE'; body?: unknown; signal?: AbortSignal } = {},
-): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (init.body !== undefined) headers['content-type'] = 'application/json';
-  let res: Response;
-  try {
-    res = await fetch(path, {
-      method: init.method ?? 'GET',
-      headers,
-      credentials: 'same-origin',
-      signal: init.signal,
-      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-    });
-  } catch (err) {
-    if (err instanceof DOMException && err.name === 'AbortError') throw err;
-    throw new ApiError(NETWORK_ERROR, 0, 'NETWORK_ERROR');
-  }
-  if (res.status === 204) return undefined as T;
-  const json = (res.headers.get('content-type') ?? '').includes('json');
-  const body: unknown = json ? await res.json().catch(() => undefined) : undefined;
-  if (!res.ok) throw toError(res.status, body, res.headers.get('retry-after'));
-  if (body === undefined) {
-    throw new ApiError('The Engify API returned a response that is not JSON.', res.status, 'BAD_RESPONSE');
-  }
-  return body as T;
-}
-
-function query(params: Record<string, string | number | null | undefined>): string {
-  const qs = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && value !== null && value !== '') qs.set(key, String(value));
-  }
-  const s = qs.toString();
-  return s ? `?${s}` : '';
-}
-
 const documentPath = (id: string) => `/api/kb/documents/${encodeURIComponent(id)}`;
 
 export interface DocumentListParams {
@@ -239,10 +176,7 @@ export async function listDocuments(
   signal?: AbortSignal,
 ): Promise<KbDocumentPage> {
   const page = await request<KbDocumentPage>(`/api/kb/documents${query({ ...params })}`, { signal });
-  if (!page || !Array.isArray(page.items)) {
-    throw new ApiError('Unexpected response from /api/kb/documents.', 200, 'BAD_RESPONSE');
-  }
-  return { items: page.items, nextCursor: page.nextCursor ?? null };
+  return cursorPage(page, '/api/kb/documents');
 }
 
 export function getDocument(id: string, signal?: AbortSignal): Promise<KbDocument> {
@@ -300,6 +234,24 @@ export interface Upload {
  * (0–1). Rejects with an ApiError (413 and 415 carry the server's message), or an AbortError after
  * `abort()`.
  */
+/** As any call's error, except that a 413 from something in front of the API still speaks of the file. */
+function uploadError(xhr: XMLHttpRequest, body: unknown): ApiError {
+  const error = errorFromResponse(
+    { status: xhr.status, headers: { get: (name) => xhr.getResponseHeader(name) } },
+    body,
+  );
+  return xhr.status === 413 && error.code === 'HTTP_ERROR'
+    ? new ApiError(
+        'The file is larger than this server accepts.',
+        413,
+        'HTTP_ERROR',
+        undefined,
+        undefined,
+        error.retryAfter,
+      )
+    : error;
+}
+
 export function uploadDocument(
   file: File,
   collection: string,
@@ -324,7 +276,7 @@ export function uploadDocument(
         body = undefined;
       }
       if (xhr.status < 200 || xhr.status >= 300) {
-        reject(toError(xhr.status, body, xhr.getResponseHeader('retry-after')));
+        reject(uploadError(xhr, body));
         return;
       }
       const result = body as Partial<UploadResult> | undefined;

@@ -1,29 +1,20 @@
 'use client';
 
 import * as React from 'react';
-import Link from 'next/link';
-import { KeyRound, Play, Plus, Square, X } from 'lucide-react';
-import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
+import { Plus, X } from 'lucide-react';
 import { Button } from '@/components/ui/button';
 import { Skeleton } from '@/components/ui/skeleton';
 import { Textarea } from '@/components/ui/textarea';
 import { FormField } from '@/components/form-field';
 import { RequireSession } from '@/components/session/require-session';
-import { ErrorAlert } from '@/components/status';
 import { isAbort, streamCompare, toApiError, type ApiError } from '@/lib/api';
 import { MAX_MESSAGE_CHARS, MODEL_SUGGESTIONS } from '@/lib/ai';
 import type { ChatMessage, CompareEvent, Provider, ProviderKey } from '@/lib/types';
 import { cn } from '@/lib/utils';
-import {
-  DEFAULT_OPTIONS,
-  OptionsFields,
-  TargetFields,
-  toRunOptions,
-  toRunTarget,
-  type OptionsValue,
-  type TargetValue,
-} from './run-fields';
-import { formatWait, RequestError, RunOutput, SETTINGS_KEYS_HREF, useRetryWait } from './run-output';
+import { KeysLoadError, NoKeysAlert, ProviderKeysLink, useRunOptions } from './model-settings';
+import { RunControls } from './run-controls';
+import { OptionsFields, TargetFields, toRunTarget, type TargetValue } from './run-fields';
+import { RequestError, RunOutput, useRetryWait } from './run-output';
 import {
   IDLE_RUN,
   isActive,
@@ -32,7 +23,7 @@ import {
   type RunAction,
   type RunView,
 } from './run-state';
-import { RunShortcut, useRunShortcuts } from './shortcuts';
+import { useRunShortcuts } from './shortcuts';
 import { initialProvider, keyedProviders, useProviderKeys } from './use-provider-keys';
 
 const MIN_COLUMNS = 2;
@@ -140,8 +131,7 @@ function Compare() {
   const [system, setSystem] = React.useState('');
   const [message, setMessage] = React.useState('');
   const [messageError, setMessageError] = React.useState<string | undefined>();
-  const [options, setOptions] = React.useState<OptionsValue>(DEFAULT_OPTIONS);
-  const [maxTokensError, setMaxTokensError] = React.useState<string | undefined>();
+  const { options, setOptions, maxTokensError, check: checkOptions } = useRunOptions('cmp');
   const [columns, setColumns] = React.useState<Column[]>([]);
   const nextId = React.useRef(0);
   const [state, dispatch] = React.useReducer(compareReducer, INITIAL);
@@ -172,22 +162,19 @@ function Compare() {
   const start = async () => {
     if (running || waitSeconds > 0 || keys.status !== 'ready' || columns.length < MIN_COLUMNS) return;
     const content = message.trim();
-    const checked = toRunOptions(options, undefined);
-    setMaxTokensError(checked.error);
     const msgError = !content
       ? 'Write the prompt to compare.'
       : message.length > MAX_MESSAGE_CHARS
         ? `At most ${MAX_MESSAGE_CHARS.toLocaleString('en-US')} characters.`
         : undefined;
     setMessageError(msgError);
+    // Both are checked; focus goes to the first that is wrong.
+    const runOptions = checkOptions(undefined, { focus: !msgError });
     if (msgError) {
       document.getElementById('cmp-message')?.focus();
       return;
     }
-    if (checked.error !== undefined) {
-      document.getElementById('cmp-max-tokens')?.focus();
-      return;
-    }
+    if (!runOptions) return;
     const messages: ChatMessage[] = [
       ...(system.trim() ? [{ role: 'system' as const, content: system }] : []),
       { role: 'user', content: message },
@@ -199,8 +186,8 @@ function Compare() {
       return { ...target, provider };
     });
     const temperature = columns.some((c) => c.target.provider === 'anthropic')
-      ? Math.min(checked.options.temperature ?? 1, 1)
-      : checked.options.temperature;
+      ? Math.min(runOptions.temperature ?? 1, 1)
+      : runOptions.temperature;
 
     controllerRef.current?.abort();
     const controller = new AbortController();
@@ -208,7 +195,7 @@ function Compare() {
     dispatch({ type: 'begin', columns: columns.length, at: performance.now() });
     try {
       for await (const event of streamCompare(
-        { messages, targets, options: { ...checked.options, temperature } },
+        { messages, targets, options: { ...runOptions, temperature } },
         controller.signal,
       )) {
         if (controllerRef.current !== controller) return;
@@ -283,20 +270,12 @@ function Compare() {
             <h2 id="cmp-options-heading" className="font-semibold tracking-tight">
               Options
             </h2>
-            <Link
-              href={SETTINGS_KEYS_HREF}
-              className="inline-flex items-center gap-1 rounded-sm text-sm text-muted-foreground hover:text-foreground"
-            >
-              <KeyRound className="size-3.5" aria-hidden="true" /> Provider keys
-            </Link>
+            <ProviderKeysLink />
           </div>
           <OptionsFields
             idPrefix="cmp"
             value={options}
-            onChange={(o) => {
-              setOptions(o);
-              setMaxTokensError(undefined);
-            }}
+            onChange={setOptions}
             provider={anthropicColumn ? 'anthropic' : undefined}
             maxTokensError={maxTokensError}
             disabled={running}
@@ -306,37 +285,23 @@ function Compare() {
         </section>
       </div>
 
-      {keys.status === 'error' && (
-        <ErrorAlert title="Couldn’t load your provider keys" error={keys.error} onRetry={reload} />
-      )}
+      {keys.status === 'error' && <KeysLoadError error={keys.error} onRetry={reload} />}
       {keys.status === 'ready' && keys.keys.length === 0 && (
-        <Alert variant="warning" data-testid="no-keys">
-          <KeyRound aria-hidden="true" />
-          <AlertTitle>Add a provider key to compare models</AlertTitle>
-          <AlertDescription>
-            <p>Each column runs on your own key for its provider.</p>
-            <Button asChild size="sm" className="mt-1">
-              <Link href={SETTINGS_KEYS_HREF}>
-                <Plus aria-hidden="true" /> Add a provider key
-              </Link>
-            </Button>
-          </AlertDescription>
-        </Alert>
+        <NoKeysAlert title="Add a provider key to compare models">
+          Each column runs on your own key for its provider.
+        </NoKeysAlert>
       )}
 
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2 rounded-xl border bg-card px-4 py-3 shadow-xs">
-        {running ? (
-          <Button variant="destructive" onClick={stop} className="min-w-28">
-            <Square className="fill-current" aria-hidden="true" /> Stop all
-          </Button>
-        ) : (
-          <Button onClick={() => void start()} disabled={!hasKeys || waitSeconds > 0} className="min-w-28">
-            <Play aria-hidden="true" /> {waitSeconds > 0 ? `Wait ${formatWait(waitSeconds)}` : 'Run all'}
-          </Button>
-        )}
-        <p className="flex items-center gap-1.5 text-xs text-muted-foreground">
-          <RunShortcut /> {running ? 'Esc stops' : 'runs from anywhere on the page'}
-        </p>
+        <RunControls
+          running={running}
+          onStop={stop}
+          onRun={() => void start()}
+          disabled={!hasKeys}
+          waitSeconds={waitSeconds}
+          label="Run all"
+          stopLabel="Stop all"
+        />
         <Button
           variant="outline"
           size="sm"

@@ -18,7 +18,14 @@ import { CopyButton } from '@/components/prompt/copy-button';
 import type { ApiError } from '@/lib/api';
 import { errorText, formatCost, formatCount, formatMs, PROVIDER_LABEL } from '@/lib/ai';
 import { cn, humanize, pluralize } from '@/lib/utils';
-import { isActive, useCountdown, useTicker, type RunPhase, type RunView } from './run-state';
+import {
+  isActive,
+  useCountdown,
+  useTicker,
+  type RunPhase,
+  type RunView,
+  type StreamFailure,
+} from './run-state';
 
 export const SETTINGS_KEYS_HREF = '/settings/keys';
 
@@ -109,8 +116,6 @@ export function RunOutput({
   const headingId = React.useId();
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
   const active = isActive(view);
-  const now = useTicker(active && view.text === '', 100);
-  const waited = view.startedAt !== null ? Math.max(0, now - view.startedAt) : 0;
 
   // Follow the end of the answer while it streams, unless the reader scrolled up.
   const preRef = React.useRef<HTMLPreElement>(null);
@@ -123,7 +128,7 @@ export function RunOutput({
     if (view.phase === 'connecting') stick.current = true;
   }, [view.phase]);
 
-  const showMetrics = view.phase === 'done' || (view.phase === 'stopped' && view.result !== null);
+  const showMetrics = hasMetrics(view);
 
   return (
     <section
@@ -147,12 +152,7 @@ export function RunOutput({
             </Heading>
             <PhaseBadge phase={view.phase} />
           </div>
-          {view.model && (
-            <span className="min-w-0 truncate font-mono text-xs text-muted-foreground">
-              {view.provider ? `${PROVIDER_LABEL[view.provider]} · ` : ''}
-              {view.model}
-            </span>
-          )}
+          <ModelLabel view={view} />
         </div>
         {((view.text && !active) || actions) && (
           <div className="flex shrink-0 items-center gap-1">
@@ -178,13 +178,7 @@ export function RunOutput({
         {view.phase === 'idle' && !view.text && (
           <div className="text-sm text-muted-foreground">{idle ?? 'Run to see the answer here.'}</div>
         )}
-        {active && !view.text && (
-          <p className="flex items-center gap-2 text-sm text-muted-foreground" data-testid="run-waiting">
-            <Loader2 className="size-4 animate-spin" aria-hidden="true" />
-            {view.phase === 'connecting' ? 'Sending…' : 'Waiting for the first token…'}
-            <span className="font-mono text-xs tabular-nums">{(waited / 1000).toFixed(1)} s</span>
-          </p>
-        )}
+        {active && !view.text && <RunWaiting view={view} testId="run-waiting" />}
         {view.text && (
           <pre
             ref={preRef}
@@ -202,36 +196,18 @@ export function RunOutput({
             data-testid="run-text"
           >
             {view.text}
-            {active && (
-              <span
-                aria-hidden="true"
-                className="ml-0.5 inline-block h-4 w-1.5 translate-y-0.5 animate-pulse rounded-sm bg-primary/70"
-              />
-            )}
+            {active && <StreamCursor />}
           </pre>
         )}
-        {view.failure && <StreamFailureAlert failure={view.failure} />}
-        {view.phase === 'stopped' && (
-          <p className="flex items-center gap-2 text-sm text-muted-foreground" data-testid="run-stopped">
-            <CircleSlash className="size-4 shrink-0" aria-hidden="true" />
-            {view.text ? 'Stopped. The partial answer above is kept.' : 'Stopped before any text arrived.'}
-          </p>
-        )}
+        {view.failure && <StreamFailureAlert failure={view.failure} testId="run-error" />}
+        {view.phase === 'stopped' && <StoppedNote hasText={view.text !== ''} testId="run-stopped" />}
       </div>
 
       {(showMetrics || view.executionId) && !active && (
         <div className="border-t px-4 py-3 sm:px-5">
           {showMetrics && <RunMetrics view={view} compact={compact} />}
           {view.executionId && (
-            <Link
-              href={`/history/run?id=${encodeURIComponent(view.executionId)}`}
-              className={cn(
-                'inline-flex items-center gap-1 rounded-sm text-sm font-medium text-primary underline-offset-4 hover:underline',
-                showMetrics && 'mt-3',
-              )}
-            >
-              View this run <ExternalLink className="size-3.5" aria-hidden="true" />
-            </Link>
+            <RunRecordLink executionId={view.executionId} className={cn('text-sm', showMetrics && 'mt-3')} />
           )}
         </div>
       )}
@@ -239,6 +215,78 @@ export function RunOutput({
         {announcement(view, title)}
       </p>
     </section>
+  );
+}
+
+/** A finished run (or one stopped after the server recorded it) has numbers to show. */
+export function hasMetrics(view: RunView): boolean {
+  return view.phase === 'done' || (view.phase === 'stopped' && view.result !== null);
+}
+
+/** "View this run": the run as recorded in the history. */
+export function RunRecordLink({ executionId, className }: { executionId: string; className?: string }) {
+  return (
+    <Link
+      href={`/history/run?id=${encodeURIComponent(executionId)}`}
+      className={cn(
+        'inline-flex items-center gap-1 rounded-sm font-medium text-primary underline-offset-4 hover:underline',
+        className,
+      )}
+    >
+      View this run <ExternalLink className="size-[1em]" aria-hidden="true" />
+    </Link>
+  );
+}
+
+/** "OpenAI · gpt-4o-mini": what the run went to, once the stream said. */
+export function ModelLabel({ view }: { view: RunView }) {
+  if (!view.model) return null;
+  return (
+    <span className="min-w-0 truncate font-mono text-xs text-muted-foreground">
+      {view.provider ? `${PROVIDER_LABEL[view.provider]} · ` : ''}
+      {view.model}
+    </span>
+  );
+}
+
+/** Before the first token: what the run waits for, and for how long so far. */
+export function RunWaiting({
+  view,
+  connecting = 'Sending…',
+  testId,
+}: {
+  view: RunView;
+  /** What happens before the stream starts. */
+  connecting?: string;
+  testId: string;
+}) {
+  const now = useTicker(true, 100);
+  const waited = view.startedAt !== null ? Math.max(0, now - view.startedAt) : 0;
+  return (
+    <p className="flex items-center gap-2 text-sm text-muted-foreground" data-testid={testId}>
+      <Loader2 className="size-4 animate-spin" aria-hidden="true" />
+      {view.phase === 'connecting' ? connecting : 'Waiting for the first token…'}
+      <span className="font-mono text-xs tabular-nums">{(waited / 1000).toFixed(1)} s</span>
+    </p>
+  );
+}
+
+/** The blinking block after the text while it streams. */
+export function StreamCursor() {
+  return (
+    <span
+      aria-hidden="true"
+      className="ml-0.5 inline-block h-4 w-1.5 translate-y-0.5 animate-pulse rounded-sm bg-primary/70"
+    />
+  );
+}
+
+export function StoppedNote({ hasText, testId }: { hasText: boolean; testId: string }) {
+  return (
+    <p className="flex items-center gap-2 text-sm text-muted-foreground" data-testid={testId}>
+      <CircleSlash className="size-4 shrink-0" aria-hidden="true" />
+      {hasText ? 'Stopped. The partial answer above is kept.' : 'Stopped before any text arrived.'}
+    </p>
   );
 }
 
@@ -297,12 +345,25 @@ export function RunMetrics({ view, compact = false }: { view: RunView; compact?:
   );
 }
 
-function StreamFailureAlert({ failure }: { failure: NonNullable<RunView['failure']> }) {
+/** An `error` event (or a dropped connection) after the run started, shown in place. */
+export function StreamFailureAlert({
+  failure,
+  title = 'The run failed',
+  partial = 'The output above is what arrived before the error.',
+  testId,
+}: {
+  failure: StreamFailure;
+  /** When the error code has no wording of its own. */
+  title?: string;
+  /** Said when some text arrived first. */
+  partial?: string;
+  testId: string;
+}) {
   const text = errorText(failure.code);
   return (
-    <Alert variant="destructive" role="alert" data-testid="run-error">
+    <Alert variant="destructive" role="alert" data-testid={testId}>
       <AlertCircle aria-hidden="true" />
-      <AlertTitle>{text?.title ?? 'The run failed'}</AlertTitle>
+      <AlertTitle>{text?.title ?? title}</AlertTitle>
       <AlertDescription>
         {failure.code === 'no_provider_key' ? (
           <p>{/[.!?]$/.test(failure.message) ? failure.message : `${failure.message}.`}</p>
@@ -312,7 +373,7 @@ function StreamFailureAlert({ failure }: { failure: NonNullable<RunView['failure
             <p className="text-xs">{failure.message}</p>
           </>
         )}
-        {failure.partial && <p>The output above is what arrived before the error.</p>}
+        {failure.partial && <p>{partial}</p>}
         {(failure.code === 'no_provider_key' || failure.code === 'provider_unauthorized') && (
           <KeysLink label={failure.code === 'no_provider_key' ? 'Add a key' : 'Check your keys'} />
         )}

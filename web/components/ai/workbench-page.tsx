@@ -3,8 +3,7 @@
 import * as React from 'react';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { ArrowUpRight, KeyRound, Play, Plus, Search, Square, X } from 'lucide-react';
-import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
+import { ArrowUpRight, Plus, Search, X } from 'lucide-react';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
@@ -36,19 +35,12 @@ import {
   type PromptSummary,
 } from '@/lib/types';
 import { cn, humanize, labelFromId, pluralize } from '@/lib/utils';
-import {
-  DEFAULT_OPTIONS,
-  OptionsFields,
-  TargetFields,
-  toRunOptions,
-  toRunTarget,
-  type OptionsValue,
-  type TargetValue,
-} from './run-fields';
-import { formatWait, RunOutput, SETTINGS_KEYS_HREF, useRetryWait } from './run-output';
+import { ModelSettings, useModelSettings } from './model-settings';
+import { RunControls } from './run-controls';
+import { RunOutput, useRetryWait } from './run-output';
 import { isActive, useRun } from './run-state';
 import { RunShortcut, useRunShortcuts } from './shortcuts';
-import { initialProvider, useProviderKeys, type KeysState } from './use-provider-keys';
+import { useProviderKeys } from './use-provider-keys';
 
 type Mode = 'prompt' | 'text';
 
@@ -77,16 +69,14 @@ function Workbench({ labels }: { labels: Labels }) {
   const pathname = usePathname() ?? '/workbench';
   const slug = useSearchParams()?.get('prompt') ?? '';
   const { state: keys, reload: reloadKeys } = useProviderKeys();
+  const model = useModelSettings(keys, 'wb');
   const [mode, setMode] = React.useState<Mode>(slug ? 'prompt' : 'text');
-  const [target, setTarget] = React.useState<TargetValue>({ provider: undefined, keyId: '', model: '' });
-  const [options, setOptions] = React.useState<OptionsValue>(DEFAULT_OPTIONS);
   const [system, setSystem] = React.useState('');
   const [turns, setTurns] = React.useState<Turn[]>([{ id: 0, role: 'user', content: '' }]);
   const nextTurnId = React.useRef(1);
   const [prompt, setPrompt] = React.useState<PromptState>({ status: 'none' });
   const [values, setValues] = React.useState<Record<string, string>>({});
   const [formError, setFormError] = React.useState<string | null>(null);
-  const [maxTokensError, setMaxTokensError] = React.useState<string | undefined>();
   const { view, run, stop } = useRun();
   const running = isActive(view);
   const waitSeconds = useRetryWait(view.requestError);
@@ -117,17 +107,6 @@ function Workbench({ labels }: { labels: Labels }) {
     return () => controller.abort();
   }, [slug]);
 
-  // Start on the default provider (or the first one with a key) once the keys are known.
-  React.useEffect(() => {
-    if (keys.status !== 'ready') return;
-    setTarget((t) => {
-      if (t.provider && keys.keys.some((k) => k.provider === t.provider)) {
-        return t.keyId && !keys.keys.some((k) => k.id === t.keyId) ? { ...t, keyId: '' } : t;
-      }
-      return { provider: initialProvider(keys.keys, keys.defaultProvider), keyId: '', model: '' };
-    });
-  }, [keys]);
-
   const hasKeys = keys.status === 'ready' && keys.keys.length > 0;
 
   const choosePrompt = (next: string | null) => {
@@ -151,13 +130,8 @@ function Workbench({ labels }: { labels: Labels }) {
   const start = () => {
     if (running || waitSeconds > 0 || keys.status !== 'ready') return;
     setFormError(null);
-    const checked = toRunOptions(options, target.provider);
-    setMaxTokensError(checked.error);
-    if (checked.error !== undefined) {
-      document.getElementById('wb-max-tokens')?.focus();
-      return;
-    }
-    const runTarget = toRunTarget(target, keys.keys);
+    const settings = model.checkRun();
+    if (!settings) return;
     if (mode === 'text') {
       const messages = buildMessages(system, turns);
       if (typeof messages === 'string') {
@@ -166,7 +140,7 @@ function Workbench({ labels }: { labels: Labels }) {
         if (empty) document.getElementById(`wb-turn-${empty.id}`)?.focus();
         return;
       }
-      void run((signal) => streamChat({ messages, ...runTarget, options: checked.options }, signal));
+      void run((signal) => streamChat({ messages, ...settings }, signal));
     } else {
       if (prompt.status !== 'ready') {
         setFormError('Choose a prompt from the library first.');
@@ -183,7 +157,7 @@ function Workbench({ labels }: { labels: Labels }) {
         prompt.prompt.variables.map((v) => [v.name, values[v.name] ?? '']),
       );
       const s = prompt.prompt.slug;
-      void run((signal) => streamPromptRun(s, { variables, ...runTarget, options: checked.options }, signal));
+      void run((signal) => streamPromptRun(s, { variables, ...settings }, signal));
     }
     window.requestAnimationFrame(revealOutput);
   };
@@ -193,17 +167,14 @@ function Workbench({ labels }: { labels: Labels }) {
   return (
     <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)] lg:gap-8">
       <div className="grid min-w-0 gap-6">
-        <ModelCard
+        <ModelSettings
+          settings={model}
           keys={keys}
           onRetry={reloadKeys}
-          target={target}
-          onTarget={setTarget}
-          options={options}
-          onOptions={(o) => {
-            setOptions(o);
-            setMaxTokensError(undefined);
+          noKeys={{
+            title: 'Add a provider key to run prompts',
+            text: 'Runs use your own API key for OpenAI, Anthropic, Google Gemini or an OpenAI-compatible server such as Ollama. It is stored encrypted and never shown again.',
           }}
-          maxTokensError={maxTokensError}
           disabled={running}
         />
 
@@ -262,23 +233,14 @@ function Workbench({ labels }: { labels: Labels }) {
 
         <div className="sticky bottom-0 z-10 -mx-4 border-t bg-background/90 px-4 py-3 backdrop-blur supports-[backdrop-filter]:bg-background/75 sm:mx-0 sm:rounded-xl sm:border sm:px-4 sm:shadow-xs">
           <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
-            {running ? (
-              <Button variant="destructive" onClick={stop} className="min-w-28">
-                <Square className="fill-current" aria-hidden="true" /> Stop
-              </Button>
-            ) : (
-              <Button
-                onClick={start}
-                disabled={!hasKeys || waitSeconds > 0}
-                className="min-w-28"
-                aria-describedby={formError ? 'wb-form-error' : undefined}
-              >
-                <Play aria-hidden="true" /> {waitSeconds > 0 ? `Wait ${formatWait(waitSeconds)}` : 'Run'}
-              </Button>
-            )}
-            <p className="flex items-center gap-1.5 text-xs text-muted-foreground">
-              <RunShortcut /> {running ? 'Esc stops' : 'runs from anywhere on the page'}
-            </p>
+            <RunControls
+              running={running}
+              onStop={stop}
+              onRun={start}
+              disabled={!hasKeys}
+              waitSeconds={waitSeconds}
+              describedBy={formError ? 'wb-form-error' : undefined}
+            />
           </div>
           {formError && (
             <p id="wb-form-error" role="alert" className="mt-2 text-sm font-medium text-destructive">
@@ -324,85 +286,6 @@ function buildMessages(system: string, turns: Turn[]): ChatMessage[] | string {
     return `Each message can be at most ${MAX_MESSAGE_CHARS.toLocaleString('en-US')} characters.`;
   }
   return messages;
-}
-
-function ModelCard({
-  keys,
-  onRetry,
-  target,
-  onTarget,
-  options,
-  onOptions,
-  maxTokensError,
-  disabled,
-}: {
-  keys: KeysState;
-  onRetry: () => void;
-  target: TargetValue;
-  onTarget: (t: TargetValue) => void;
-  options: OptionsValue;
-  onOptions: (o: OptionsValue) => void;
-  maxTokensError?: string;
-  disabled: boolean;
-}) {
-  return (
-    <section aria-labelledby="wb-model-heading" className="rounded-xl border bg-card shadow-xs">
-      <div className="flex flex-wrap items-center justify-between gap-2 border-b px-5 py-3.5">
-        <h2 id="wb-model-heading" className="font-semibold tracking-tight">
-          Model settings
-        </h2>
-        <Link
-          href={SETTINGS_KEYS_HREF}
-          className="inline-flex items-center gap-1 rounded-sm text-sm text-muted-foreground hover:text-foreground"
-        >
-          <KeyRound className="size-3.5" aria-hidden="true" /> Provider keys
-        </Link>
-      </div>
-      <div className="grid gap-5 px-5 py-5">
-        {keys.status === 'loading' ? (
-          <div aria-busy="true" aria-label="Loading your provider keys" className="grid gap-4 sm:grid-cols-2">
-            <Skeleton className="h-14" />
-            <Skeleton className="h-14" />
-            <Skeleton className="h-14 sm:col-span-2" />
-          </div>
-        ) : keys.status === 'error' ? (
-          <ErrorAlert title="Couldn’t load your provider keys" error={keys.error} onRetry={onRetry} />
-        ) : keys.keys.length === 0 ? (
-          <Alert variant="warning" data-testid="no-keys">
-            <KeyRound aria-hidden="true" />
-            <AlertTitle>Add a provider key to run prompts</AlertTitle>
-            <AlertDescription>
-              <p>
-                Runs use your own API key for OpenAI, Anthropic, Google Gemini or an OpenAI-compatible server
-                such as Ollama. It is stored encrypted and never shown again.
-              </p>
-              <Button asChild size="sm" className="mt-1">
-                <Link href={SETTINGS_KEYS_HREF}>
-                  <Plus aria-hidden="true" /> Add a provider key
-                </Link>
-              </Button>
-            </AlertDescription>
-          </Alert>
-        ) : (
-          <TargetFields
-            idPrefix="wb"
-            keys={keys.keys}
-            value={target}
-            onChange={onTarget}
-            disabled={disabled}
-          />
-        )}
-        <OptionsFields
-          idPrefix="wb"
-          value={options}
-          onChange={onOptions}
-          provider={target.provider}
-          maxTokensError={maxTokensError}
-          disabled={disabled}
-        />
-      </div>
-    </section>
-  );
 }
 
 function ModeSwitch({

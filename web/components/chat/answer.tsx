@@ -1,14 +1,21 @@
 'use client';
 
 import * as React from 'react';
-import Link from 'next/link';
-import { AlertCircle, Bot, CircleSlash, ExternalLink, KeyRound, Loader2 } from 'lucide-react';
-import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
-import { Button } from '@/components/ui/button';
+import { Bot } from 'lucide-react';
 import { CopyButton } from '@/components/prompt/copy-button';
-import { PhaseBadge, RequestError, SETTINGS_KEYS_HREF } from '@/components/ai/run-output';
-import { isActive, useTicker, type RunView, type StreamFailure } from '@/components/ai/run-state';
-import { errorText, formatCost, formatMs, formatTokens, PROVIDER_LABEL } from '@/lib/ai';
+import {
+  hasMetrics,
+  ModelLabel,
+  PhaseBadge,
+  RequestError,
+  RunRecordLink,
+  RunWaiting,
+  StoppedNote,
+  StreamCursor,
+  StreamFailureAlert,
+} from '@/components/ai/run-output';
+import { isActive, type RunView } from '@/components/ai/run-state';
+import { formatCost, formatMs, formatTokens } from '@/lib/ai';
 import type { RagSource } from '@/lib/kb';
 import { AnswerText, citedNumbers, splitCitations } from './citations';
 import { SourcesPanel } from './sources-panel';
@@ -37,8 +44,6 @@ export function Answer({
   const active = isActive(view);
   const [open, setOpen] = React.useState(false);
   const [cite, setCite] = React.useState<{ n: number | null; request: number }>({ n: null, request: 0 });
-  const now = useTicker(active && view.text === '', 100);
-  const waited = view.startedAt !== null ? Math.max(0, now - view.startedAt) : 0;
 
   const segments = React.useMemo(() => {
     const numbers = new Set((sources ?? []).map((s) => s.n));
@@ -51,7 +56,7 @@ export function Answer({
     setCite((c) => ({ n, request: c.request + 1 }));
   };
 
-  const showMetrics = view.phase === 'done' || (view.phase === 'stopped' && view.result !== null);
+  const showMetrics = hasMetrics(view);
 
   return (
     <article
@@ -66,12 +71,7 @@ export function Answer({
             <Bot className="size-4 text-muted-foreground" aria-hidden="true" /> Answer
           </h3>
           <PhaseBadge phase={view.phase} />
-          {view.model && (
-            <span className="min-w-0 truncate font-mono text-xs text-muted-foreground">
-              {view.provider ? `${PROVIDER_LABEL[view.provider]} · ` : ''}
-              {view.model}
-            </span>
-          )}
+          <ModelLabel view={view} />
         </div>
         {view.text && !active && (
           <CopyButton getText={() => view.text} variant="ghost" size="icon" iconOnly className="size-8" />
@@ -83,15 +83,11 @@ export function Answer({
           <RequestError error={view.requestError} waitSeconds={waitSeconds} onReloadKeys={onReloadKeys} />
         )}
         {active && !view.text && (
-          <p className="flex items-center gap-2 text-sm text-muted-foreground" data-testid="chat-waiting">
-            <Loader2 className="size-4 animate-spin" aria-hidden="true" />
-            {view.phase === 'connecting'
-              ? usedRag
-                ? 'Searching your knowledge base…'
-                : 'Sending…'
-              : 'Waiting for the first token…'}
-            <span className="font-mono text-xs tabular-nums">{(waited / 1000).toFixed(1)} s</span>
-          </p>
+          <RunWaiting
+            view={view}
+            connecting={usedRag ? 'Searching your knowledge base…' : 'Sending…'}
+            testId="chat-waiting"
+          />
         )}
         {view.text && (
           <div
@@ -100,21 +96,18 @@ export function Answer({
             data-testid="chat-answer-text"
           >
             <AnswerText segments={segments} sources={sources ?? []} answerId={id} onCite={onCite} />
-            {active && (
-              <span
-                aria-hidden="true"
-                className="ml-0.5 inline-block h-4 w-1.5 translate-y-0.5 animate-pulse rounded-sm bg-primary/70"
-              />
-            )}
+            {active && <StreamCursor />}
           </div>
         )}
-        {view.failure && <AnswerFailure failure={view.failure} />}
-        {view.phase === 'stopped' && (
-          <p className="flex items-center gap-2 text-sm text-muted-foreground" data-testid="chat-stopped">
-            <CircleSlash className="size-4 shrink-0" aria-hidden="true" />
-            {view.text ? 'Stopped. The partial answer above is kept.' : 'Stopped before any text arrived.'}
-          </p>
+        {view.failure && (
+          <StreamFailureAlert
+            failure={view.failure}
+            title="The answer failed"
+            partial="The text above is what arrived before the error."
+            testId="chat-error"
+          />
         )}
+        {view.phase === 'stopped' && <StoppedNote hasText={view.text !== ''} testId="chat-stopped" />}
       </div>
 
       {usedRag && sources !== null && (
@@ -139,41 +132,9 @@ export function Answer({
               · {formatCost(view.result?.costUsd)} · {formatMs(view.result?.latencyMs)}
             </p>
           )}
-          {view.executionId && (
-            <Link
-              href={`/history/run?id=${encodeURIComponent(view.executionId)}`}
-              className="inline-flex items-center gap-1 rounded-sm font-medium text-primary underline-offset-4 hover:underline"
-            >
-              View this run <ExternalLink className="size-3" aria-hidden="true" />
-            </Link>
-          )}
+          {view.executionId && <RunRecordLink executionId={view.executionId} />}
         </div>
       )}
     </article>
-  );
-}
-
-/** An `error` event (or a dropped connection) after the answer started, shown in place. */
-function AnswerFailure({ failure }: { failure: StreamFailure }) {
-  const text = errorText(failure.code);
-  return (
-    <Alert variant="destructive" role="alert" data-testid="chat-error">
-      <AlertCircle aria-hidden="true" />
-      <AlertTitle>{text?.title ?? 'The answer failed'}</AlertTitle>
-      <AlertDescription>
-        {text && failure.code !== 'no_provider_key' && <p>{text.help}</p>}
-        <p className="text-xs">{failure.message}</p>
-        {failure.partial && <p>The text above is what arrived before the error.</p>}
-        {(failure.code === 'no_provider_key' || failure.code === 'provider_unauthorized') && (
-          <Button asChild size="sm" variant="outline" className="mt-1">
-            <Link href={SETTINGS_KEYS_HREF}>
-              <KeyRound aria-hidden="true" />{' '}
-              {failure.code === 'no_provider_key' ? 'Add a key' : 'Check your keys'}
-              <span className="sr-only"> in Settings → Provider keys</span>
-            </Link>
-          </Button>
-        )}
-      </AlertDescription>
-    </Alert>
   );
 }

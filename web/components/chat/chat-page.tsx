@@ -2,27 +2,19 @@
 
 import * as React from 'react';
 import Link from 'next/link';
-import { BookOpen, KeyRound, MessageSquarePlus, Plus, Send, Square } from 'lucide-react';
-import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
+import { BookOpen, MessageSquarePlus, Send } from 'lucide-react';
 import { Button } from '@/components/ui/button';
 import { Label } from '@/components/ui/label';
 import { NativeSelect } from '@/components/ui/native-select';
 import { Skeleton } from '@/components/ui/skeleton';
 import { Switch } from '@/components/ui/switch';
 import { Textarea } from '@/components/ui/textarea';
-import {
-  DEFAULT_OPTIONS,
-  OptionsFields,
-  TargetFields,
-  toRunOptions,
-  toRunTarget,
-  type OptionsValue,
-  type TargetValue,
-} from '@/components/ai/run-fields';
-import { formatWait, SETTINGS_KEYS_HREF, useRetryWait } from '@/components/ai/run-output';
+import { ModelSettings, PanelLink, SettingsPanel, useModelSettings } from '@/components/ai/model-settings';
+import { RunControls } from '@/components/ai/run-controls';
+import { useRetryWait } from '@/components/ai/run-output';
 import { IDLE_RUN, isActive, useRun, type RunStream, type RunView } from '@/components/ai/run-state';
-import { RunShortcut, useRunShortcuts } from '@/components/ai/shortcuts';
-import { initialProvider, useProviderKeys, type KeysState } from '@/components/ai/use-provider-keys';
+import { useRunShortcuts } from '@/components/ai/shortcuts';
+import { useProviderKeys } from '@/components/ai/use-provider-keys';
 import { useCollections, type CollectionsState } from '@/components/kb/use-documents';
 import { RequireSession } from '@/components/session/require-session';
 import { ErrorAlert } from '@/components/status';
@@ -102,9 +94,7 @@ function ragByDefault(collections: CollectionsState): boolean {
 function Chat() {
   const { state: keys, reload: reloadKeys } = useProviderKeys();
   const { state: collections, reload: reloadCollections } = useCollections();
-  const [target, setTarget] = React.useState<TargetValue>({ provider: undefined, keyId: '', model: '' });
-  const [options, setOptions] = React.useState<OptionsValue>(DEFAULT_OPTIONS);
-  const [maxTokensError, setMaxTokensError] = React.useState<string | undefined>();
+  const model = useModelSettings(keys, 'chat');
   const [ragChoice, setRagChoice] = React.useState<boolean | null>(null);
   const [collection, setCollection] = React.useState('');
   const [turns, setTurns] = React.useState<Turn[]>([]);
@@ -117,17 +107,6 @@ function Chat() {
   const waitSeconds = useRetryWait(liveId !== null ? view.requestError : null);
   const useRag = ragChoice ?? ragByDefault(collections);
   const messageRef = React.useRef<HTMLTextAreaElement>(null);
-
-  // Start on the default provider (or the first one with a key) once the keys are known.
-  React.useEffect(() => {
-    if (keys.status !== 'ready') return;
-    setTarget((t) => {
-      if (t.provider && keys.keys.some((k) => k.provider === t.provider)) {
-        return t.keyId && !keys.keys.some((k) => k.id === t.keyId) ? { ...t, keyId: '' } : t;
-      }
-      return { provider: initialProvider(keys.keys, keys.defaultProvider), keyId: '', model: '' };
-    });
-  }, [keys]);
 
   // A collection that is gone (deleted in another tab) falls back to all of them.
   React.useEffect(() => {
@@ -157,12 +136,8 @@ function Chat() {
       messageRef.current?.focus();
       return;
     }
-    const checked = toRunOptions(options, target.provider);
-    setMaxTokensError(checked.error);
-    if (checked.error !== undefined) {
-      document.getElementById('chat-max-tokens')?.focus();
-      return;
-    }
+    const settings = model.checkRun();
+    if (!settings) return;
     const history = settled();
     const question: Question = { id: nextId.current++, role: 'user', content: draft };
     const reply: Reply = {
@@ -178,8 +153,7 @@ function Chat() {
     setDraft('');
     const input = {
       messages,
-      ...toRunTarget(target, keys.keys),
-      options: checked.options,
+      ...settings,
       useRag,
       ...(useRag && collection ? { collection } : {}),
     };
@@ -213,18 +187,16 @@ function Chat() {
           onCollection={setCollection}
           disabled={running}
         />
-        <ModelCard
+        <ModelSettings
+          settings={model}
           keys={keys}
           onRetry={reloadKeys}
-          target={target}
-          onTarget={setTarget}
-          options={options}
-          onOptions={(o) => {
-            setOptions(o);
-            setMaxTokensError(undefined);
+          noKeys={{
+            title: 'Add a provider key to chat',
+            text: 'Chat uses your own API key for OpenAI, Anthropic, Google Gemini or an OpenAI-compatible server.',
           }}
-          maxTokensError={maxTokensError}
           disabled={running}
+          stacked
         />
       </aside>
 
@@ -300,18 +272,15 @@ function Chat() {
             className="max-h-64 min-h-16 font-sans text-[15px] md:text-sm"
           />
           <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
-            {running ? (
-              <Button type="button" variant="destructive" onClick={stop} className="min-w-28">
-                <Square className="fill-current" aria-hidden="true" /> Stop
-              </Button>
-            ) : (
-              <Button type="submit" disabled={!hasKeys || waitSeconds > 0} className="min-w-28">
-                <Send aria-hidden="true" /> {waitSeconds > 0 ? `Wait ${formatWait(waitSeconds)}` : 'Send'}
-              </Button>
-            )}
-            <p className="flex items-center gap-1.5 text-xs text-muted-foreground">
-              <RunShortcut /> {running ? 'Esc stops' : 'sends from anywhere on the page'}
-            </p>
+            <RunControls
+              running={running}
+              onStop={stop}
+              disabled={!hasKeys}
+              waitSeconds={waitSeconds}
+              label="Send"
+              icon={Send}
+              hint="sends from anywhere on the page"
+            />
           </div>
           {formError && (
             <p id="chat-form-error" role="alert" className="text-sm font-medium text-destructive">
@@ -382,152 +351,68 @@ function KnowledgeCard({
   const items = collections.status === 'ready' ? collections.items : [];
   const documents = items.reduce((sum, c) => sum + c.documents, 0);
   return (
-    <section aria-labelledby="chat-kb-heading" className="rounded-xl border bg-card shadow-xs">
-      <div className="flex flex-wrap items-center justify-between gap-2 border-b px-5 py-3.5">
-        <h2 id="chat-kb-heading" className="font-semibold tracking-tight">
-          Knowledge base
-        </h2>
-        <Link
-          href="/kb"
-          className="inline-flex items-center gap-1 rounded-sm text-sm text-muted-foreground hover:text-foreground"
-        >
-          <BookOpen className="size-3.5" aria-hidden="true" /> Documents
-        </Link>
-      </div>
-      <div className="grid gap-4 px-5 py-5">
-        <div className="flex items-start justify-between gap-3">
-          <div className="grid gap-1">
-            <Label htmlFor="chat-use-kb">Use knowledge base</Label>
-            <p id="chat-use-kb-hint" className="text-xs leading-relaxed text-muted-foreground">
-              Retrieve passages for each question; the answer cites them.
-            </p>
-          </div>
-          <Switch
-            id="chat-use-kb"
-            checked={useRag}
-            onCheckedChange={onUseRag}
-            disabled={disabled}
-            aria-describedby="chat-use-kb-hint"
-          />
+    <SettingsPanel
+      id="chat-kb-heading"
+      title="Knowledge base"
+      link={
+        <PanelLink href="/kb" icon={BookOpen}>
+          Documents
+        </PanelLink>
+      }
+      className="gap-4"
+    >
+      <div className="flex items-start justify-between gap-3">
+        <div className="grid gap-1">
+          <Label htmlFor="chat-use-kb">Use knowledge base</Label>
+          <p id="chat-use-kb-hint" className="text-xs leading-relaxed text-muted-foreground">
+            Retrieve passages for each question; the answer cites them.
+          </p>
         </div>
-        {collections.status === 'loading' ? (
-          <Skeleton className="h-14" />
-        ) : collections.status === 'error' ? (
-          <ErrorAlert title="Couldn’t load your collections" error={collections.error} onRetry={onRetry} />
-        ) : (
-          <div className="grid gap-2">
-            <Label htmlFor="chat-collection">Collection</Label>
-            <NativeSelect
-              id="chat-collection"
-              value={collection}
-              disabled={disabled || !useRag}
-              onChange={(e) => onCollection(e.target.value)}
-            >
-              <option value="">All collections</option>
-              {items.map((c) => (
-                <option key={c.name} value={c.name}>
-                  {c.name}
-                  {c.shared ? ' (shared)' : ''} — {pluralize(c.documents, 'document')}
-                </option>
-              ))}
-            </NativeSelect>
-            <p className="text-xs leading-relaxed text-muted-foreground">
-              {documents === 0 ? (
-                <>
-                  Nothing to search yet.{' '}
-                  <Link href="/kb" className="font-medium text-primary underline-offset-4 hover:underline">
-                    Add documents
-                  </Link>
-                  .
-                </>
-              ) : (
-                `${pluralize(documents, 'document')} you can search.`
-              )}
-            </p>
-          </div>
-        )}
-      </div>
-    </section>
-  );
-}
-
-function ModelCard({
-  keys,
-  onRetry,
-  target,
-  onTarget,
-  options,
-  onOptions,
-  maxTokensError,
-  disabled,
-}: {
-  keys: KeysState;
-  onRetry: () => void;
-  target: TargetValue;
-  onTarget: (t: TargetValue) => void;
-  options: OptionsValue;
-  onOptions: (o: OptionsValue) => void;
-  maxTokensError?: string;
-  disabled: boolean;
-}) {
-  return (
-    <section aria-labelledby="chat-model-heading" className="rounded-xl border bg-card shadow-xs">
-      <div className="flex flex-wrap items-center justify-between gap-2 border-b px-5 py-3.5">
-        <h2 id="chat-model-heading" className="font-semibold tracking-tight">
-          Model settings
-        </h2>
-        <Link
-          href={SETTINGS_KEYS_HREF}
-          className="inline-flex items-center gap-1 rounded-sm text-sm text-muted-foreground hover:text-foreground"
-        >
-          <KeyRound className="size-3.5" aria-hidden="true" /> Provider keys
-        </Link>
-      </div>
-      <div className="grid gap-5 px-5 py-5">
-        {keys.status === 'loading' ? (
-          <div aria-busy="true" aria-label="Loading your provider keys" className="grid gap-4">
-            <Skeleton className="h-14" />
-            <Skeleton className="h-14" />
-          </div>
-        ) : keys.status === 'error' ? (
-          <ErrorAlert title="Couldn’t load your provider keys" error={keys.error} onRetry={onRetry} />
-        ) : keys.keys.length === 0 ? (
-          <Alert variant="warning" data-testid="no-keys">
-            <KeyRound aria-hidden="true" />
-            <AlertTitle>Add a provider key to chat</AlertTitle>
-            <AlertDescription>
-              <p>
-                Chat uses your own API key for OpenAI, Anthropic, Google Gemini or an OpenAI-compatible
-                server.
-              </p>
-              <Button asChild size="sm" className="mt-1">
-                <Link href={SETTINGS_KEYS_HREF}>
-                  <Plus aria-hidden="true" /> Add a provider key
-                </Link>
-              </Button>
-            </AlertDescription>
-          </Alert>
-        ) : (
-          <TargetFields
-            idPrefix="chat"
-            keys={keys.keys}
-            value={target}
-            onChange={onTarget}
-            disabled={disabled}
-            stacked
-          />
-        )}
-        <OptionsFields
-          idPrefix="chat"
-          value={options}
-          onChange={onOptions}
-          provider={target.provider}
-          maxTokensError={maxTokensError}
+        <Switch
+          id="chat-use-kb"
+          checked={useRag}
+          onCheckedChange={onUseRag}
           disabled={disabled}
-          stacked
+          aria-describedby="chat-use-kb-hint"
         />
       </div>
-    </section>
+      {collections.status === 'loading' ? (
+        <Skeleton className="h-14" />
+      ) : collections.status === 'error' ? (
+        <ErrorAlert title="Couldn’t load your collections" error={collections.error} onRetry={onRetry} />
+      ) : (
+        <div className="grid gap-2">
+          <Label htmlFor="chat-collection">Collection</Label>
+          <NativeSelect
+            id="chat-collection"
+            value={collection}
+            disabled={disabled || !useRag}
+            onChange={(e) => onCollection(e.target.value)}
+          >
+            <option value="">All collections</option>
+            {items.map((c) => (
+              <option key={c.name} value={c.name}>
+                {c.name}
+                {c.shared ? ' (shared)' : ''} — {pluralize(c.documents, 'document')}
+              </option>
+            ))}
+          </NativeSelect>
+          <p className="text-xs leading-relaxed text-muted-foreground">
+            {documents === 0 ? (
+              <>
+                Nothing to search yet.{' '}
+                <Link href="/kb" className="font-medium text-primary underline-offset-4 hover:underline">
+                  Add documents
+                </Link>
+                .
+              </>
+            ) : (
+              `${pluralize(documents, 'document')} you can search.`
+            )}
+          </p>
+        </div>
+      )}
+    </SettingsPanel>
   );
 }
 

@@ -5,15 +5,14 @@ import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { BookOpen, Lock, MessagesSquare, SearchX, TriangleAlert } from 'lucide-react';
 import { Button } from '@/components/ui/button';
-import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Label } from '@/components/ui/label';
 import { NativeSelect } from '@/components/ui/native-select';
 import { Skeleton } from '@/components/ui/skeleton';
 import { Section } from '@/components/account/account-view';
+import { DeleteDialog } from '@/components/delete-dialog';
 import { LoadMore } from '@/components/my/load-more';
 import { RequireSession } from '@/components/session/require-session';
 import { EmptyState, ErrorAlert } from '@/components/status';
-import { toApiError, type ApiError } from '@/lib/api';
 import {
   DEFAULT_COLLECTION,
   deleteDocument,
@@ -250,8 +249,9 @@ function KnowledgeBase() {
         </p>
       </section>
 
-      <DeleteDocumentDialog
-        doc={deleting}
+      <DeleteDialog
+        item={deleting}
+        remove={(doc) => deleteDocument(doc.id)}
         onClose={() => setDeleting(null)}
         onDeleted={(doc) => {
           remove(doc.id);
@@ -260,6 +260,17 @@ function KnowledgeBase() {
           setAnnounce(`${doc.title} deleted.`);
         }}
         focusAfter={() => headingRef.current}
+        title={(doc) => <>Delete {doc ? `“${doc.title}”` : 'this document'}?</>}
+        description={(doc) => (
+          <>
+            The file
+            {doc && doc.chunksTotal > 0 ? ` and its ${pluralize(doc.chunksTotal, 'chunk')}` : ''} are removed
+            from your knowledge base; chat stops finding and citing it. Answers already given keep their text.
+            This can’t be undone.
+          </>
+        )}
+        errorTitle="Couldn’t delete the document"
+        confirmLabel="Delete document"
       />
     </div>
   );
@@ -309,81 +320,6 @@ function CollectionFilter({
         )}
       </div>
     </div>
-  );
-}
-
-function DeleteDocumentDialog({
-  doc,
-  onClose,
-  onDeleted,
-  focusAfter,
-}: {
-  doc: KbDocument | null;
-  onClose: () => void;
-  onDeleted: (doc: KbDocument) => void;
-  focusAfter: () => HTMLElement | null;
-}) {
-  const [pending, setPending] = React.useState(false);
-  const [error, setError] = React.useState<ApiError | null>(null);
-  const deletedRef = React.useRef(false);
-  // Keep showing the document while the dialog animates out.
-  const [shown, setShown] = React.useState<KbDocument | null>(doc);
-  React.useEffect(() => {
-    if (doc) {
-      setShown(doc);
-      setError(null);
-    }
-  }, [doc]);
-
-  const onDelete = async () => {
-    if (!doc) return;
-    setPending(true);
-    setError(null);
-    try {
-      await deleteDocument(doc.id);
-      deletedRef.current = true;
-      onDeleted(doc);
-      onClose();
-    } catch (err) {
-      const e = toApiError(err);
-      if (e.status === 404) {
-        // Already gone (another tab): the list catches up.
-        deletedRef.current = true;
-        onDeleted(doc);
-        onClose();
-      } else setError(e);
-    } finally {
-      setPending(false);
-    }
-  };
-
-  return (
-    <ConfirmDialog
-      open={doc !== null}
-      onOpenChange={(open) => !open && onClose()}
-      onCloseAutoFocus={(e) => {
-        // Its Delete button left with the row: continue from the list.
-        if (!deletedRef.current) return;
-        deletedRef.current = false;
-        e.preventDefault();
-        focusAfter()?.focus();
-      }}
-      title={<>Delete {shown ? `“${shown.title}”` : 'this document'}?</>}
-      description={
-        <>
-          The file
-          {shown && shown.chunksTotal > 0 ? ` and its ${pluralize(shown.chunksTotal, 'chunk')}` : ''} are
-          removed from your knowledge base; chat stops finding and citing it. Answers already given keep their
-          text. This can’t be undone.
-        </>
-      }
-      error={error}
-      errorTitle="Couldn’t delete the document"
-      confirmLabel="Delete document"
-      destructive
-      pending={pending}
-      onConfirm={onDelete}
-    />
   );
 }
 

@@ -14,12 +14,12 @@ import {
 } from 'lucide-react';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
-import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { NativeSelect } from '@/components/ui/native-select';
 import { Skeleton } from '@/components/ui/skeleton';
 import { Section } from '@/components/account/account-view';
+import { DeleteDialog } from '@/components/delete-dialog';
 import { FormField } from '@/components/form-field';
 import { RequireSession } from '@/components/session/require-session';
 import { ErrorAlert } from '@/components/status';
@@ -144,14 +144,25 @@ function ProviderKeys() {
 
       <DefaultProviderSection keys={keys} value={defaultProvider} onChange={setDefaultProvider} />
 
-      <DeleteKeyDialog
-        providerKey={deleting}
+      <DeleteDialog
+        item={deleting}
+        remove={(key) => deleteProviderKey(key.id)}
         onClose={() => setDeleting(null)}
         onDeleted={(key) => {
           setKeys((ks) => ks.filter((k) => k.id !== key.id));
           setAnnounce(`${keyName(key)} deleted.`);
         }}
         focusAfter={() => listHeadingRef.current}
+        title={(key) => <>Delete {key ? keyName(key) : 'this key'}?</>}
+        description={(key) => (
+          <>
+            {key ? `This ${PROVIDER_LABEL[key.provider]} key` : 'The key'} is erased from Engify. Runs that
+            use it stop working until you add another; your run history stays. The key itself keeps working at
+            the provider — revoke it there if it leaked.
+          </>
+        )}
+        errorTitle="Couldn’t delete the key"
+        confirmLabel="Delete key"
       />
     </div>
   );
@@ -618,81 +629,6 @@ function DefaultProviderSection({
         )}
       </div>
     </Section>
-  );
-}
-
-// ---- Delete --------------------------------------------------------------------------------------
-
-function DeleteKeyDialog({
-  providerKey,
-  onClose,
-  onDeleted,
-  focusAfter,
-}: {
-  providerKey: ProviderKey | null;
-  onClose: () => void;
-  onDeleted: (key: ProviderKey) => void;
-  focusAfter: () => HTMLElement | null;
-}) {
-  const [pending, setPending] = React.useState(false);
-  const [error, setError] = React.useState<ApiError | null>(null);
-  const deletedRef = React.useRef(false);
-  // Keep showing the key while the dialog animates out.
-  const [shown, setShown] = React.useState<ProviderKey | null>(providerKey);
-  React.useEffect(() => {
-    if (providerKey) {
-      setShown(providerKey);
-      setError(null);
-    }
-  }, [providerKey]);
-
-  const onDelete = async () => {
-    if (!providerKey) return;
-    setPending(true);
-    setError(null);
-    try {
-      await deleteProviderKey(providerKey.id);
-      deletedRef.current = true;
-      onDeleted(providerKey);
-      onClose();
-    } catch (err) {
-      const e = toApiError(err);
-      if (e.status === 404) {
-        deletedRef.current = true;
-        onDeleted(providerKey);
-        onClose();
-      } else setError(e);
-    } finally {
-      setPending(false);
-    }
-  };
-
-  return (
-    <ConfirmDialog
-      open={providerKey !== null}
-      onOpenChange={(open) => !open && onClose()}
-      onCloseAutoFocus={(e) => {
-        // Its Delete button is gone with the key: continue from the list.
-        if (!deletedRef.current) return;
-        deletedRef.current = false;
-        e.preventDefault();
-        focusAfter()?.focus();
-      }}
-      title={<>Delete {shown ? keyName(shown) : 'this key'}?</>}
-      description={
-        <>
-          {shown ? `This ${PROVIDER_LABEL[shown.provider]} key` : 'The key'} is erased from Engify. Runs that
-          use it stop working until you add another; your run history stays. The key itself keeps working at
-          the provider — revoke it there if it leaked.
-        </>
-      }
-      error={error}
-      errorTitle="Couldn’t delete the key"
-      confirmLabel="Delete key"
-      destructive
-      pending={pending}
-      onConfirm={onDelete}
-    />
   );
 }
 
