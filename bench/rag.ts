@@ -445,14 +445,15 @@ async function measureScope(
     spec.visible.map((i) => corpus.vectors[i]!),
     spec.visible,
   );
-  // Separate passes: ONNX Runtime's pool threads keep spinning for a while after each run, which on two
-  // cores slows whatever runs next. Interleaved, the model-free columns would pay for the model's runs,
-  // and the one-thread embedder for the default one's.
-  const passes: Variant[][] = [['hybrid', 'vector', 'keyword', 'scan']];
+  // Two passes. ONNX Runtime's pool threads keep spinning for a while after each run of a multi-threaded
+  // session, which on two cores slows whatever runs next: interleaved with the default-thread model, the
+  // model-free columns would pay for its runs. A one-thread session has no pool, so it shares the first pass.
+  const first: Variant[] = ['hybrid', 'vector', 'keyword', 'scan'];
+  const passes: Variant[][] = [first];
   if (services.embedding) {
+    if (spec.embed.includes('embedHybrid1')) first.push('embedHybrid1');
     const withDefault = spec.embed.filter((v) => v !== 'embedHybrid1');
     if (withDefault.length > 0) passes.push(withDefault);
-    if (spec.embed.includes('embedHybrid1')) passes.push(['embedHybrid1']);
   }
   const samples = new Map<Variant, number[]>(passes.flat().map((v) => [v, []]));
   const recalls: number[] = [];
@@ -681,6 +682,8 @@ async function runRetrievalSize(
 
 interface QueryEmbedResult {
   label: string;
+  dtype: 'fp32' | 'q8';
+  threads?: number;
   times: Summary;
 }
 
@@ -713,7 +716,7 @@ async function measureQueryEmbedding(model: string, queries: string[]): Promise<
   } finally {
     await Promise.all(embedders.map((e) => e.close()));
   }
-  return configs.map((c, i) => ({ label: c.label, times: summarize(samples[i]!) }));
+  return configs.map((c, i) => ({ ...c, times: summarize(samples[i]!) }));
 }
 
 const SPREAD_SAMPLE = 20;
@@ -953,9 +956,10 @@ function markdown(input: {
         `chunks (${fmt(P.ownFraction * 100, 0)} %), which are the reader's (collection \`default\`). Two separate databases per size.`,
       '',
       `**Queries:** ${P.queries} per size (+${P.warmup} warm-up), 3–8 consecutive words cut from random chunks, topK ${TOP_K}. ` +
-        'Three passes over the queries, each column of a pass running once per query in an order rotated every ' +
-        'query: the model-free columns, then the default-thread model, then the one-thread model. (ONNX Runtime’s ' +
-        'pool threads spin for a while after each run; interleaved, they slowed the next column’s kNN by a half here.) ' +
+        'Two passes over the queries, each column of a pass running once per query in an order rotated every ' +
+        'query: first the model-free columns with the one-thread model, then the default-thread model on its own ' +
+        '(a multi-threaded ONNX Runtime session’s pool threads spin for a while after each run, and on two cores ' +
+        'that slowed the next column’s kNN by about half when interleaved). ' +
         '_Embed + …_ = `KnowledgeBaseService.search` with the MiniLM-size model (fp32) embedding the query — the whole ' +
         'retrieval a chat turn waits for — at the production setting (ONNX Runtime’s default thread count, one per ' +
         'core) or with one intra-op thread. _Hybrid / Vector / Keyword_ = the same ' +
@@ -1068,13 +1072,17 @@ function markdown(input: {
     );
   }
 
-  out.push('', '### Verdict', '', ...verdict(sizes, ingest));
+  out.push('', '### Verdict', '', ...verdict(sizes, ingest, embedAlone));
   return out.join('\n');
 }
 
 /** Plain sentences: which targets are met, which not, and why. */
-function verdict(sizes: SizeResult[], ingest: IngestResult[]): string[] {
+function verdict(sizes: SizeResult[], ingest: IngestResult[], embedAlone: QueryEmbedResult[]): string[] {
   const lines: string[] = [];
+  const alone = {
+    default: embedAlone.find((e) => e.dtype === 'fp32' && e.threads === undefined),
+    one: embedAlone.find((e) => e.dtype === 'fp32' && e.threads === 1),
+  };
   const ms = (value: number) => `${fmt(value, 1)} ms`;
   const whole = (size: number) => sizes.find((s) => s.size === size)?.scopes.find((r) => r.times.embedVector);
   const checks: string[] = [];
@@ -1103,16 +1111,24 @@ function verdict(sizes: SizeResult[], ingest: IngestResult[]): string[] {
   const top = big?.scopes.find((r) => r.times.embedVector) ?? big?.scopes[0];
   if (big && top) {
     const perVector = (top.times.vector!.p50 / top.visible) * 1e6;
+    const addDefault = top.times.embedHybrid ? top.times.embedHybrid.p50 - top.times.hybrid!.p50 : null;
+    const addOne = top.times.embedHybrid1 ? top.times.embedHybrid1.p50 - top.times.hybrid!.p50 : null;
     lines.push(
-      `At ${big.size.toLocaleString('en')} chunks the search alone is ${ms(top.times.hybrid!.p50)}, nearly all of it the ` +
-        `exact kNN (${ms(top.times.vector!.p50)} — sqlite-vec reads every visible vector, about ${fmt(perVector, 0)} ns ` +
-        `each, ${fmt(top.times.vector!.p50 / top.times.scan!.p50, 2)}× the plain JS scan’s ${ms(top.times.scan!.p50)}, so ` +
-        `it grows linearly with the chunks a user can see) while BM25 takes ${ms(top.times.keyword!.p50)}` +
-        (top.times.embedHybrid && top.times.embedHybrid1
-          ? `; the model adds ${ms(top.times.embedHybrid.p50 - top.times.hybrid!.p50)} at the default thread count ` +
-            `but ${ms(top.times.embedHybrid1.p50 - top.times.hybrid!.p50)} with one thread, because ONNX Runtime’s ` +
-            'pool threads keep spinning after the embedding and take a core from the scan that follows.'
-          : '.'),
+      `At ${big.size.toLocaleString('en')} chunks the search alone takes ${ms(top.times.hybrid!.p50)}: the exact kNN ` +
+        `${ms(top.times.vector!.p50)} (sqlite-vec reads every visible vector, about ${fmt(perVector, 0)} ns each, ` +
+        `${fmt(top.times.vector!.p50 / top.times.scan!.p50, 2)}× the plain JS scan’s ${ms(top.times.scan!.p50)}, so it ` +
+        `grows linearly with the chunks a user can see) and BM25 ${ms(top.times.keyword!.p50)}` +
+        (addDefault !== null && addOne !== null
+          ? `; the query embedding adds ${ms(addDefault)} at the default thread count and ${ms(addOne)} with one thread` +
+            (addDefault > 1.5 * addOne
+              ? ': on a busy two-core machine ONNX Runtime’s thread pool makes the embedding itself slower' +
+                (alone.default && alone.one
+                  ? ` (${ms(alone.default.times.p50)} vs ${ms(alone.one.times.p50)} alone)`
+                  : '') +
+                ', and its threads keep spinning after the run, taking a core from the scan that follows'
+              : '')
+          : '') +
+        '.',
     );
   }
   const shared = big?.scopes.filter((r) => r.label.startsWith('shared')) ?? [];
@@ -1128,8 +1144,9 @@ function verdict(sizes: SizeResult[], ingest: IngestResult[]): string[] {
           ? ' — the owner partitions spare a small scope the scan of everything'
           : ' — the narrow scope is not much cheaper, so the filter does not avoid the full scan') +
         (quarter
-          ? `, whereas a collection filter inside one owner’s chunks is only a metadata check during the scan ` +
-            `(${ms(quarter.times.vector!.p50)} for a quarter of ${ms(top!.times.vector!.p50)})`
+          ? `, whereas a collection filter inside one owner’s chunks is only a metadata check during the scan: ` +
+            `the kNN over a quarter of them takes ${ms(quarter.times.vector!.p50)} of ${ms(top!.times.vector!.p50)}, ` +
+            `and a hybrid search (50 candidates per retriever) ${ms(quarter.times.hybrid!.p50)} of ${ms(top!.times.hybrid!.p50)}`
           : '') +
         '.',
     );
@@ -1157,13 +1174,25 @@ function verdict(sizes: SizeResult[], ingest: IngestResult[]): string[] {
     const gflop = fp32.gflopPerChunk!;
     const needed = TARGET.ingest * gflop;
     const peak = peakGflops();
+    const threadNote = (dtype: 'fp32' | 'q8') => {
+      const rows = ingest.filter((r) => r.dtype === dtype && r.batch === Math.max(...P.ingestBatches));
+      const one = rows.find((r) => r.threads === 1);
+      const two = rows.find((r) => r.threads === 2);
+      return one && two
+        ? `${dtype} ${fmt(rate(two), 1)} chunks/s with 2 ONNX Runtime threads vs ${fmt(rate(one), 1)} with 1 ` +
+            `(${fmt(two.cpuMs / two.ms, 2)} vs ${fmt(one.cpuMs / one.ms, 2)} cores busy)`
+        : null;
+    };
+    const threads = [threadNote('fp32'), threadNote('q8')].filter(Boolean);
     lines.push(
       `Ingestion: at best ${fmt(rate(fp32), 1)} chunks/s fp32 (${setting(fp32)})` +
         (q8 ? ` and ${fmt(rate(q8), 1)} chunks/s q8 (${setting(q8)})` : '') +
         ` against the ${TARGET.ingest} chunks/s target — **${rate(fp32) >= TARGET.ingest || (q8 && rate(q8) >= TARGET.ingest) ? 'met' : 'not met'}** — ` +
-        `while the same pipeline with the lexical embedder does ${fmt(lexRate, 0)} chunks/s, so the encoder is the cost: ` +
-        `a chunk is ${fmt(fp32.bertTokens!, 0)} WordPiece tokens with its title and heading, ≈ ${fmt(gflop, 1)} GFLOP through ` +
-        `MiniLM-L6, so ${TARGET.ingest} chunks/s means ≈ ${fmt(needed, 0)} GFLOP/s of fp32 work` +
+        `while the same pipeline with the lexical embedder does ${fmt(lexRate, 0)} chunks/s, so the encoder is the cost` +
+        (threads.length > 0 ? ` (at batch ${Math.max(...P.ingestBatches)}: ${threads.join('; ')})` : '') +
+        '.',
+      `Why: a chunk is ${fmt(fp32.bertTokens!, 0)} WordPiece tokens with its title and heading, ≈ ${fmt(gflop, 1)} GFLOP ` +
+        `through MiniLM-L6, so ${TARGET.ingest} chunks/s means ≈ ${fmt(needed, 0)} GFLOP/s of fp32 work` +
         (peak > 0
           ? `, ${fmt(needed / peak, 1)}× the ≈ ${fmt(peak, 0)} GFLOP/s these ${os.cpus().length} cores can do at all ` +
             `(this run sustained ${fmt(rate(fp32) * gflop, 0)})`
