@@ -403,7 +403,9 @@ def quantize_dynamic(model):
                     "MatMulInteger", [x_q, w_q_name, x_zero, w_zero], [out + "_int32"], name=out + "_matmul_node"
                 )
             )
-            nodes.append(helper.make_node("Cast", [out + "_int32"], [out + "_float"], name=out + "_cast_node", to=TensorProto.FLOAT))
+            nodes.append(
+                helper.make_node("Cast", [out + "_int32"], [out + "_float"], name=out + "_cast_node", to=TensorProto.FLOAT)
+            )
             nodes.append(helper.make_node("Mul", [x_scale, w_scale], [out + "_scale"], name=out + "_scale_node"))
             nodes.append(helper.make_node("Mul", [out + "_float", out + "_scale"], [out], name=out + "_rescale_node"))
         elif node.op_type == "Gather" and node.input[0] == "embeddings.word":
