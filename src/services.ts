@@ -180,7 +180,12 @@ function createKnowledgeBase(config: Config, logger: Logger, db: ReturnType<type
           maxAttempts: settings.maxAttempts,
           visibilityMs: settings.visibilityMs,
         })
-      : new SqliteJobQueue(db, { maxAttempts: settings.maxAttempts, visibilityMs: settings.visibilityMs });
+      : new SqliteJobQueue(db, {
+          maxAttempts: settings.maxAttempts,
+          visibilityMs: settings.visibilityMs,
+          // A worker that died on the last attempt cannot report it: fail the document here.
+          onExpiredDeadLetter: (job) => kb.jobGaveUp(job.type, job.payload, job.error),
+        });
   const blobs: BlobStore =
     settings.blobs.kind === 's3'
       ? new S3BlobStore({

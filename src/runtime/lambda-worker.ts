@@ -35,6 +35,11 @@ export async function processSqsEvent(services: Services, event: SqsEvent): Prom
       const last = job.attempt >= config.kb.maxAttempts;
       logger.warn({ err, jobId: job.id, type: job.type, attempt: job.attempt, last }, 'job failed');
       if (last) await kb.jobGaveUp(job.type, job.payload, message);
+      // Backoff: the message comes back after a jittered, growing delay rather than the queue's fixed
+      // visibility timeout (on the last attempt, at once, so the redrive policy dead-letters it).
+      await services.queue.fail(job, message).catch((failErr: unknown) => {
+        logger.warn({ err: failErr, jobId: job.id }, 'could not schedule the retry');
+      });
       failures.push({ itemIdentifier: record.messageId });
     }
   }

@@ -52,6 +52,14 @@ async function call(user: string, method: string, path: string, body?: unknown) 
 }
 const json = async (res: Response | Promise<Response>) => (await (await res).json()) as Json;
 
+async function blobFiles(): Promise<string[]> {
+  const entries = await readdir(join(t.dataDir, 'blobs'), { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+}
+
 async function waitFor(user: string, id: string, status: string[]): Promise<Json> {
   for (let i = 0; i < 500; i++) {
     const doc = await json(call(user, 'GET', `/api/kb/documents/${id}`));
@@ -179,6 +187,7 @@ describe('knowledge base', () => {
   });
 
   it('refuses executables and renamed binaries with 415, and keeps nothing', async () => {
+    const blobsBefore = await blobFiles();
     const elf = new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, ...new Array(200).fill(0)]);
     const mz = new Uint8Array([0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0, ...new Array(200).fill(0)]);
     for (const [name, bytes] of [
@@ -195,9 +204,7 @@ describe('knowledge base', () => {
     const text = await upload('bob', 'script.sh', 'echo hello');
     expect(text.status).toBe(415);
     expect((await json(call('bob', 'GET', '/api/kb/documents'))).items).toHaveLength(0);
-    expect(await readdir(join(t.dataDir, 'blobs', 'kb')).catch(() => [])).not.toContain(
-      expect.stringMatching(/bob/),
-    );
+    expect(await blobFiles()).toEqual(blobsBefore); // nothing stored for a refused upload
   });
 
   it('rejects bad uploads with clear 4xx errors', async () => {
@@ -232,6 +239,20 @@ describe('knowledge base', () => {
     const doc = await waitFor('bob', (await json(res)).document.id, ['ready', 'failed']);
     expect(doc.status).toBe('failed');
     expect(doc.error).toMatch(/PDF/i);
+  });
+
+  it('retries a failed document when the same file is uploaded again', async () => {
+    const bytes = '%PDF-1.7\nstill not a pdf\n%%EOF';
+    const first = await json(upload('bob', 'retry.pdf', bytes));
+    const failed = await waitFor('bob', first.document.id, ['ready', 'failed']);
+    expect(failed.status).toBe('failed');
+    const again = await upload('bob', 'retry.pdf', bytes);
+    expect(again.status).toBe(202); // a new attempt, not "duplicate"
+    const second = await json(again);
+    expect(second.duplicate).toBe(false);
+    expect(second.document.id).not.toBe(first.document.id);
+    expect((await call('bob', 'GET', `/api/kb/documents/${first.document.id}`)).status).toBe(404);
+    await waitFor('bob', second.document.id, ['ready', 'failed']);
   });
 
   it('deletes a document with its chunks, vectors and file', async () => {
@@ -320,7 +341,7 @@ describe('chat with retrieval', () => {
     // What the provider saw: a system message with the numbered source text, then the question.
     const sent = fake.requests.at(-1)!.body as { messages: Array<{ role: string; content: string }> };
     expect(sent.messages[0]!.role).toBe('system');
-    expect(sent.messages[0]!.content).toContain('[1] ');
+    expect(sent.messages[0]!.content).toContain('<source n="1" title="');
     expect(sent.messages[0]!.content).toContain('jittered expiry times');
     expect(sent.messages.at(-1)).toMatchObject({ role: 'user', content: question.content });
   });

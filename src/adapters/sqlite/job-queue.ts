@@ -18,6 +18,11 @@ export interface SqliteJobQueueOptions {
   now?: () => number;
   /** In [0, 1); drives the retry jitter. */
   random?: () => number;
+  /**
+   * Called for a job dead-lettered because its last lease ran out (its worker crashed or timed out),
+   * when no handler was left to say it gave up. Failures after `fail` are the caller's to report.
+   */
+  onExpiredDeadLetter?: (job: { id: string; type: string; payload: unknown; error: string }) => Promise<void>;
 }
 
 export interface BackoffOptions {
@@ -73,6 +78,7 @@ export class SqliteJobQueue implements JobQueue {
   private readonly backoff: BackoffOptions;
   private readonly now: () => number;
   private readonly random: () => number;
+  private readonly onExpiredDeadLetter: SqliteJobQueueOptions['onExpiredDeadLetter'];
 
   constructor(
     private readonly db: Db,
@@ -86,6 +92,7 @@ export class SqliteJobQueue implements JobQueue {
     };
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
+    this.onExpiredDeadLetter = options.onExpiredDeadLetter;
   }
 
   /** `payload` must be JSON-serialisable; `undefined` is stored as null. */
@@ -112,8 +119,9 @@ export class SqliteJobQueue implements JobQueue {
     positive('visibilityMs', visibilityMs);
     const limit = Math.floor(max);
     if (!(limit > 0)) return [];
+    const expired: Array<{ id: string; type: string; payload: unknown; error: string }> = [];
     const lease = this.db.transaction((now: number): ReceivedJob[] => {
-      this.deadLetterExpired(now);
+      expired.push(...this.deadLetterExpired(now));
       const due = this.db
         .prepare<[number, number], JobRow>(
           'SELECT * FROM jobs WHERE available_at <= ? ORDER BY available_at, rowid LIMIT ?',
@@ -135,7 +143,9 @@ export class SqliteJobQueue implements JobQueue {
       });
     });
     // IMMEDIATE takes the write lock before reading, so no other connection can lease in between.
-    return lease.immediate(this.now());
+    const jobs = lease.immediate(this.now());
+    for (const job of expired) await this.onExpiredDeadLetter?.(job);
+    return jobs;
   }
 
   /** Deletes the job. A stale receipt (the job was since re-leased, or is gone) is ignored. */
@@ -228,20 +238,20 @@ export class SqliteJobQueue implements JobQueue {
   async close(): Promise<void> {}
 
   /** Dead-letters due jobs that already used their last delivery (their final lease ran out). */
-  private deadLetterExpired(now: number): void {
+  private deadLetterExpired(
+    now: number,
+  ): Array<{ id: string; type: string; payload: unknown; error: string }> {
     const exhausted = this.db
       .prepare<[number, number], JobRow>(
         'SELECT * FROM jobs WHERE available_at <= ? AND lease_token IS NOT NULL AND attempts >= ?',
       )
       .all(now, this.maxAttempts);
-    for (const row of exhausted) {
+    return exhausted.map((row) => {
       const expired = `lease expired on attempt ${row.attempts} without complete or fail (worker crashed or timed out)`;
-      this.moveToDeadLetters(
-        row,
-        row.last_error ? `${expired}; previous error: ${row.last_error}` : expired,
-        now,
-      );
-    }
+      const error = row.last_error ? `${expired}; previous error: ${row.last_error}` : expired;
+      this.moveToDeadLetters(row, error, now);
+      return { id: row.id, type: row.type, payload: JSON.parse(row.payload) as unknown, error };
+    });
   }
 
   private moveToDeadLetters(row: JobRow, error: string, now: number): void {

@@ -158,7 +158,7 @@ function eventData(event: StreamEvent): Record<string, unknown> {
   return data;
 }
 
-async function collect(events: AsyncGenerator<RunEvent>) {
+async function collect(events: AsyncGenerator<StreamEvent>) {
   let content = '';
   let start: Extract<RunEvent, { type: 'start' }> | undefined;
   let usage: Extract<RunEvent, { type: 'usage' }> | undefined;
@@ -260,36 +260,50 @@ export function aiRoutes(
     return { request: { ...request, messages: augmented.messages }, sources: augmented.sources };
   };
 
-  const startStream = async (
+  /**
+   * Checks the key and quota first (plain JSON 4xx), then retrieves with useRag, so a request that
+   * cannot run costs no search.
+   */
+  const begin = async (
     c: Context<AppEnv>,
-    request: RunRequest,
+    base: RunRequest,
+    rag: Parameters<typeof retrieve>[2],
     promptSlug: string | null,
-    sources: RagSource[] | null,
   ) => {
     const user = requireUser(c).user;
     const controller = clientSignal(c);
     const context = { user, signal: controller.signal, promptSlug };
-    const prepared = await ai.prepare(request, context); // errors here are plain JSON 4xx
-    return streamSSE(c, async (sse) => {
-      sse.onAbort(() => controller.abort());
-      await pipeSse(sse, withSources(ai.run(request, context, prepared), sources), options.heartbeatMs);
-    });
+    const prepared = await ai.prepare(base, context);
+    const { request, sources } = await retrieve(user.id, base, rag);
+    return { controller, events: withSources(ai.run(request, context, prepared), sources), sources };
   };
 
-  app.openapi(chat, async (c) => {
-    const user = requireUser(c).user;
-    const input = c.req.valid('json');
-    const { request, sources } = await retrieve(user.id, toRunRequest(input), input);
-    const controller = clientSignal(c);
-    const result = await collect(ai.run(request, { user, signal: controller.signal }));
+  const respond = async (
+    c: Context<AppEnv>,
+    base: RunRequest,
+    rag: Parameters<typeof retrieve>[2],
+    promptSlug: string | null,
+    stream: boolean,
+  ) => {
+    const { controller, events, sources } = await begin(c, base, rag, promptSlug);
+    if (stream) {
+      return streamSSE(c, async (sse) => {
+        sse.onAbort(() => controller.abort());
+        await pipeSse(sse, events, options.heartbeatMs);
+      });
+    }
+    const result = await collect(events);
     return c.json({ ...result, ...(sources ? { sources } : {}) }, 200);
-  });
+  };
+
+  app.openapi(chat, (async (c: Context<AppEnv>) => {
+    const input = c.req.valid('json' as never) as ChatRequest;
+    return respond(c, toRunRequest(input), input, null, false);
+  }) as never);
 
   app.openapi(stream, (async (c: Context<AppEnv>) => {
-    const user = requireUser(c).user;
     const input = c.req.valid('json' as never) as ChatRequest;
-    const { request, sources } = await retrieve(user.id, toRunRequest(input), input);
-    return startStream(c, request, null, sources);
+    return respond(c, toRunRequest(input), input, null, true);
   }) as never);
 
   app.openapi(runPrompt, (async (c: Context<AppEnv>) => {
@@ -297,15 +311,8 @@ export function aiRoutes(
     const { slug } = c.req.param() as { slug: string };
     const input = c.req.valid('json' as never) as z.infer<typeof RunPromptRequest>;
     const { text } = await prompts.render(slug, input.variables, user.id);
-    const { request, sources } = await retrieve(
-      user.id,
-      toRunRequest({ ...input, messages: [{ role: 'user', content: text }] }),
-      input,
-    );
-    if (input.stream) return startStream(c, request, slug, sources);
-    const controller = clientSignal(c);
-    const result = await collect(ai.run(request, { user, signal: controller.signal, promptSlug: slug }));
-    return c.json({ ...result, ...(sources ? { sources } : {}) }, 200);
+    const base = toRunRequest({ ...input, messages: [{ role: 'user', content: text }] });
+    return respond(c, base, input, slug, input.stream);
   }) as never);
 
   app.openapi(compare, (async (c: Context<AppEnv>) => {

@@ -77,9 +77,18 @@ export function reciprocalRankFusion(lists: RankedChunk[][], k = RRF_K): Map<str
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
+/** Longest title and file name kept (longer ones are cut). */
+const MAX_TITLE_CHARS = 200;
+const MAX_FILENAME_CHARS = 255;
+/**
+ * Chunk size in cl100k tokens. MiniLM reads at most 256 of its own word pieces (title and heading
+ * included), and English text takes a few more word pieces than cl100k tokens.
+ */
+const DEFAULT_CHUNK_TOKENS = 180;
+
 function titleFromFilename(filename: string): string {
   const base = filename.replace(/^.*[\\/]/, '').replace(/\.[A-Za-z0-9]+$/, '');
-  return base.replace(/[-_]+/g, ' ').trim() || 'Untitled';
+  return base.replace(/[-_]+/g, ' ').trim().slice(0, MAX_TITLE_CHARS) || 'Untitled';
 }
 
 /** Collection names users may create: short, URL-safe; `engify` is reserved for the shared one. */
@@ -152,7 +161,7 @@ export class KnowledgeBaseService {
     return this.addDocument({
       ownerId,
       collection,
-      filename: file.filename,
+      filename: file.filename.slice(0, MAX_FILENAME_CHARS),
       title: titleFromFilename(file.filename),
       mediaType: sniffed.mediaType,
       bytes: file.bytes,
@@ -168,12 +177,13 @@ export class KnowledgeBaseService {
     bytes: Uint8Array;
   }): Promise<{ document: KbDocument; duplicate: boolean }> {
     const contentHash = sha256(input.bytes);
-    // Content-addressed: a repeated upload writes the same blob again, which is harmless.
-    const blobKey = `kb/${input.ownerId ?? 'shared'}/${input.collection}/${contentHash}`;
+    // Keyed by document: deleting one document can never take the file of a newer one with it.
+    const id = randomUUID();
+    const blobKey = `kb/${input.ownerId ?? 'shared'}/${id}`;
     await this.deps.blobs.put(blobKey, input.bytes, input.mediaType);
     const now = new Date().toISOString();
     const { document, created } = await this.deps.store.createDocument({
-      id: randomUUID(),
+      id,
       ownerId: input.ownerId,
       collection: input.collection,
       title: input.title,
@@ -189,9 +199,10 @@ export class KnowledgeBaseService {
       createdAt: now,
       updatedAt: now,
     });
+    if (!created) await this.deps.blobs.delete(blobKey); // the existing document has its own copy
     if (!created && document.status === 'failed') {
       // Uploading a file that failed before is the way to retry it.
-      await this.deps.store.deleteDocument(document.id);
+      await this.remove(document);
       return this.addDocument(input);
     }
     if (created) await this.enqueue(INGEST_JOB, { documentId: document.id });
@@ -282,7 +293,13 @@ export class KnowledgeBaseService {
   /** Called when a job will not be retried any more. */
   async jobGaveUp(type: string, payload: unknown, error: string): Promise<void> {
     const documentId = (payload as { documentId?: unknown } | null)?.documentId;
-    if (typeof documentId !== 'string' || !(type === INGEST_JOB || type === REEMBED_JOB)) return;
+    if (typeof documentId !== 'string') return;
+    if (type === REEMBED_JOB) {
+      // The document keeps its chunks; only its vectors are missing until the next embedder check.
+      this.deps.logger.error({ documentId, error }, 're-embedding a document failed for good');
+      return;
+    }
+    if (type !== INGEST_JOB) return;
     await this.deps.store.updateDocument(documentId, {
       status: 'failed',
       error: `Processing failed repeatedly (${error}); upload the file again to retry`,
@@ -303,14 +320,15 @@ export class KnowledgeBaseService {
     try {
       const extracted = await extractText(bytes, document.mediaType as KbMediaType);
       chunks = await chunkDocument(extracted, {
-        ...(this.options.chunkMaxTokens ? { maxTokens: this.options.chunkMaxTokens } : {}),
+        maxTokens: this.options.chunkMaxTokens ?? DEFAULT_CHUNK_TOKENS,
         ...(this.options.chunkOverlapTokens !== undefined
           ? { overlapTokens: this.options.chunkOverlapTokens }
           : {}),
         ...(this.options.countTokens ? { countTokens: this.options.countTokens } : {}),
       });
       if (extracted.title && document.ownerId !== null) {
-        await store.updateDocument(documentId, { title: extracted.title.slice(0, 200) });
+        document.title = extracted.title.slice(0, MAX_TITLE_CHARS);
+        await store.updateDocument(documentId, { title: document.title });
       }
     } catch (err) {
       if (!(err instanceof ExtractError)) throw err;
@@ -360,7 +378,13 @@ export class KnowledgeBaseService {
     const chunks = await store.listChunks(documentId);
     const embedder = await this.embedder();
     for (let i = 0; i < chunks.length; i += this.batchSize) {
-      await vectors.upsert(await this.embedBatch(embedder, document, chunks.slice(i, i + this.batchSize)));
+      const batch = chunks.slice(i, i + this.batchSize);
+      await vectors.upsert(await this.embedBatch(embedder, document, batch));
+      // Deleted meanwhile: its chunks are gone, so these vectors must go too.
+      if (!(await store.getDocument(documentId))) {
+        await vectors.remove(batch.map((c) => c.id));
+        return;
+      }
     }
   }
 
@@ -462,13 +486,13 @@ export class KnowledgeBaseService {
   ): Promise<{ results: SearchResult[]; embedder: Embedder['kind']; tookMs: number }> {
     const started = performance.now();
     const scope = this.scope(ownerId, request);
-    const embedder = await this.embedder();
     const candidates = request.mode === 'hybrid' ? Math.max(FUSION_CANDIDATES, request.topK) : request.topK;
     const [vectorHits, keywordHits] = await Promise.all([
+      // Keyword-only searches do not wait for the model to load.
       request.mode === 'keyword'
         ? Promise.resolve([])
-        : embedder
-            .embed([request.query])
+        : this.embedder()
+            .then((embedder) => embedder.embed([request.query]))
             .then(([vector]) => this.deps.vectors.knn(vector!, candidates, scope)),
       request.mode === 'vector'
         ? Promise.resolve([])
@@ -503,7 +527,8 @@ export class KnowledgeBaseService {
         keywordScore: keywordScore.get(chunkId) ?? null,
       });
     }
-    return { results, embedder: embedder.kind, tookMs: performance.now() - started };
+    const embedder = this.embedderNow?.kind ?? 'lexical-fallback';
+    return { results, embedder, tookMs: performance.now() - started };
   }
 
   async embed(
