@@ -67,6 +67,7 @@ const EnvSchema = z.object({
     .max(100 * 1024 * 1024)
     .default(10 * 1024 * 1024),
   KB_WORKER: z.enum(['inline', 'off']).default('inline'),
+  KB_MAX_DOCUMENTS_PER_USER: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   JOB_VISIBILITY_MS: z.coerce
     .number()
@@ -118,6 +119,8 @@ export type KeyVaultConfig =
 /** Knowledge base: uploads, background jobs and embeddings. */
 export interface KbConfig {
   maxUploadBytes: number;
+  /** Documents one user may keep (uploads beyond it are refused until some are deleted). */
+  maxDocumentsPerUser: number;
   /** Run the job worker inside this process (local); `off` where a separate worker runs (Lambda). */
   inlineWorker: boolean;
   /** Attempts before a job is dead-lettered (SQS: must equal the queue's redrive maxReceiveCount). */
@@ -265,6 +268,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     kb: {
       maxUploadBytes: e.KB_MAX_UPLOAD_BYTES,
+      maxDocumentsPerUser: e.KB_MAX_DOCUMENTS_PER_USER,
       inlineWorker: e.KB_WORKER === 'inline',
       maxAttempts: e.JOB_MAX_ATTEMPTS,
       visibilityMs: e.JOB_VISIBILITY_MS,

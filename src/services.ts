@@ -215,7 +215,11 @@ function createKnowledgeBase(config: Config, logger: Logger, db: ReturnType<type
       logger,
       onEnqueue: () => worker?.wake(),
     },
-    { maxUploadBytes: settings.maxUploadBytes, embedBatchSize: settings.embedBatchSize },
+    {
+      maxUploadBytes: settings.maxUploadBytes,
+      maxDocumentsPerUser: settings.maxDocumentsPerUser,
+      embedBatchSize: settings.embedBatchSize,
+    },
   );
   if (settings.inlineWorker) {
     worker = new JobWorker(queue, (type, payload) => kb.handleJob(type, payload), logger, {

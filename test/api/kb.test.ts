@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_KEYS, startFakeProvider, type FakeProvider } from '../fakes/llm-provider.js';
-import { createTestApp, FIXTURE_CONTENT, type TestApp } from '../helpers/app.js';
+import { createTestApp, FIXTURE_CONTENT, knowledgeBaseSettled, type TestApp } from '../helpers/app.js';
 import { readSse } from '../helpers/sse.js';
 
 // The knowledge base end to end through the HTTP app: real SQLite (FTS5 + sqlite-vec), real blob
@@ -434,5 +434,38 @@ describe('admin job view', () => {
     });
     expect(body.deadLetters).toEqual([]);
     expect((await call('bob', 'GET', '/api/admin/jobs')).status).toBe(403);
+  });
+});
+
+describe('per-user document limit', () => {
+  it('refuses uploads past the limit with 403 quota_exceeded until one is deleted', async () => {
+    const limited = await createTestApp({ CONTENT_DIR: FIXTURE_CONTENT, KB_MAX_DOCUMENTS_PER_USER: '2' });
+    try {
+      const signup = await limited.app.request('/api/auth/signup', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'cap@example.com', password: 'a-long-enough-password' }),
+      });
+      const cookie = /engify_session=[^;]+/.exec(signup.headers.get('set-cookie')!)![0];
+      const send = (name: string) => {
+        const form = new FormData();
+        form.append('file', new Blob([`Document ${name} for the limit test.`]), `${name}.txt`);
+        return limited.app.request('/api/kb/documents', { method: 'POST', headers: { cookie }, body: form });
+      };
+      const first = await json(send('one'));
+      expect((await send('two')).status).toBe(202);
+      const third = await send('three');
+      expect(third.status).toBe(403);
+      expect((await json(third)).error).toMatchObject({ code: 'quota_exceeded', details: { limit: 2 } });
+      const del = await limited.app.request(`/api/kb/documents/${first.document.id}`, {
+        method: 'DELETE',
+        headers: { cookie },
+      });
+      expect(del.status).toBe(204);
+      expect((await send('three')).status).toBe(202);
+      await knowledgeBaseSettled(limited.services);
+    } finally {
+      await limited.close();
+    }
   });
 });

@@ -184,6 +184,7 @@ export function kbRoutes(
         200: jsonContent(Upload, 'The same content was uploaded before; its document'),
         400: errorContent('No file, empty file or bad collection name'),
         ...notSignedIn,
+        403: errorContent('`quota_exceeded`: the per-user document limit is reached'),
         413: errorContent('Over the upload limit'),
         415: errorContent('Not a Markdown, text, HTML or PDF file'),
       },

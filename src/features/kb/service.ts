@@ -49,6 +49,8 @@ export interface SearchResult {
 
 export interface KbServiceOptions {
   maxUploadBytes: number;
+  /** Documents one user may keep; default unlimited. */
+  maxDocumentsPerUser?: number;
   /** Texts per embedder call during ingestion (progress is saved after each). */
   embedBatchSize?: number;
   chunkMaxTokens?: number;
@@ -158,6 +160,15 @@ export class KnowledgeBaseService {
     }
     const sniffed = detectType(file.bytes, file.filename);
     if ('rejected' in sniffed) throw new AppError(415, 'unsupported_media_type', sniffed.rejected);
+    const cap = this.options.maxDocumentsPerUser;
+    if (cap !== undefined && (await this.deps.store.listAllDocuments({ ownerId })).length >= cap) {
+      throw new AppError(
+        403,
+        'quota_exceeded',
+        `Your knowledge base holds its maximum of ${cap} documents; delete some to upload more`,
+        { limit: cap },
+      );
+    }
     return this.addDocument({
       ownerId,
       collection,
