@@ -5,6 +5,7 @@ import type { LanguageModelV3, LanguageModelV3Prompt, LanguageModelV3StreamPart 
 import { APICallError, JSONParseError, RetryError, TypeValidationError } from 'ai';
 import { LlmError, type LlmClient, type LlmEvent, type LlmRequest } from '../../ports/llm.js';
 import { OutboundRefusedError, type OutboundHttp } from '../../ports/outbound.js';
+import { requestFetch } from '../http/request-fetch.js';
 import type { Provider } from '../../ports/provider-key-store.js';
 
 export const PROVIDER_BASE_URLS: Record<Exclude<Provider, 'openai-compatible'>, string> = {
@@ -92,15 +93,18 @@ export class AiSdkLlmClient implements LlmClient {
     return (requested ?? this.options.baseURLs[provider] ?? PROVIDER_BASE_URLS[provider]).replace(/\/$/, '');
   }
 
+  /** Provider calls to server-configured URLs; undici `request` underneath (see request-fetch.ts). */
+  private readonly directFetch = requestFetch();
+
   /** User-chosen URLs go through the SSRF-guarded fetch; server-configured ones do not need to. */
-  private fetchFor(provider: Provider, requested: string | null): typeof fetch | undefined {
-    return provider === 'openai-compatible' || requested ? this.options.outbound.fetch : undefined;
+  private fetchFor(provider: Provider, requested: string | null): typeof fetch {
+    return provider === 'openai-compatible' || requested ? this.options.outbound.fetch : this.directFetch;
   }
 
   private model(request: LlmRequest): LanguageModelV3 {
     const baseURL = this.baseURL(request.provider, request.baseURL);
     const fetch = this.fetchFor(request.provider, request.baseURL);
-    const common = { apiKey: request.apiKey, baseURL, ...(fetch ? { fetch } : {}) };
+    const common = { apiKey: request.apiKey, baseURL, fetch };
     switch (request.provider) {
       case 'openai':
         return createOpenAI(common).chat(request.model);
@@ -184,7 +188,7 @@ export class AiSdkLlmClient implements LlmClient {
 
   async verifyKey(request: Pick<LlmRequest, 'provider' | 'apiKey' | 'baseURL' | 'signal'>): Promise<void> {
     const baseURL = this.baseURL(request.provider, request.baseURL);
-    const fetchImpl = this.fetchFor(request.provider, request.baseURL) ?? globalThis.fetch;
+    const fetchImpl = this.fetchFor(request.provider, request.baseURL);
     const headers: Record<string, string> =
       request.provider === 'anthropic'
         ? { 'x-api-key': request.apiKey, 'anthropic-version': '2023-06-01' }

@@ -152,7 +152,9 @@ export class AiService {
     };
     const started = now();
     let current = call();
-    // The execution row is written while the request travels; a failed write stops the call.
+    // Let the HTTP client put the request on the wire before this thread does anything else: the
+    // execution row is written (and `start` sent) while the request travels; a failed write stops it.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     try {
       const createdAt = new Date().toISOString();
       await this.deps.executions.create({
