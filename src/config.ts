@@ -79,6 +79,8 @@ const EnvSchema = z.object({
   EMBEDDINGS_MODEL: z.string().trim().min(1).default('Xenova/all-MiniLM-L6-v2'),
   EMBEDDINGS_MODEL_DIR: z.string().trim().min(1).optional(),
   EMBEDDINGS_ALLOW_REMOTE: z.enum(['true', 'false', '1', '0']).default('true'),
+  EMBEDDINGS_DTYPE: z.enum(['q8', 'fp32']).default('q8'),
+  EMBEDDINGS_THREADS: z.coerce.number().int().min(1).max(64).default(1),
   SQS_QUEUE_URL: z.url({ error: 'must be the https:// URL of an SQS queue' }).optional(),
   SQS_DEAD_LETTER_QUEUE_URL: z.url({ error: 'must be the https:// URL of an SQS queue' }).optional(),
   S3_BUCKET: z.string().trim().min(3).max(63).optional(),
@@ -131,7 +133,15 @@ export interface KbConfig {
   embedBatchSize: number;
   queue: { kind: 'sqlite' } | { kind: 'sqs'; queueUrl: string; deadLetterQueueUrl?: string };
   blobs: { kind: 'fs' } | { kind: 's3'; bucket: string; prefix: string };
-  embeddings: { modelId: string; modelDir?: string; allowRemote: boolean };
+  embeddings: {
+    modelId: string;
+    modelDir?: string;
+    allowRemote: boolean;
+    /** `q8`: the model's int8 file (`onnx/model_quantized.onnx`); `fp32`: `onnx/model.onnx`. */
+    dtype: 'q8' | 'fp32';
+    /** ONNX Runtime intra-op threads per embedding call. */
+    threads: number;
+  };
 }
 
 export interface Config {
@@ -285,6 +295,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         modelId: e.EMBEDDINGS_MODEL,
         ...(e.EMBEDDINGS_MODEL_DIR ? { modelDir: e.EMBEDDINGS_MODEL_DIR } : {}),
         allowRemote: e.EMBEDDINGS_ALLOW_REMOTE === 'true' || e.EMBEDDINGS_ALLOW_REMOTE === '1',
+        dtype: e.EMBEDDINGS_DTYPE,
+        threads: e.EMBEDDINGS_THREADS,
       },
     },
     oauth: {

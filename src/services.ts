@@ -201,6 +201,7 @@ function createKnowledgeBase(config: Config, logger: Logger, db: ReturnType<type
       ...(settings.embeddings.modelDir ? { modelDir: settings.embeddings.modelDir } : {}),
       allowRemote: settings.embeddings.allowRemote,
       cacheDir: join(config.dataDir, 'models'),
+      transformers: { dtype: settings.embeddings.dtype, threads: settings.embeddings.threads },
     },
     logger,
   );
