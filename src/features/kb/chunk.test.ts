@@ -7,7 +7,8 @@ import {
   type DocumentChunk,
   type TokenCounter,
 } from './chunk.js';
-import type { ExtractedSection } from './extract.js';
+import { ExtractError, type ExtractedSection } from './extract.js';
+import { MAX_CHUNKS, MAX_HEADING_PATH_CHARS } from './limits.js';
 
 /** One token per whitespace-separated word: makes expected chunk boundaries easy to reason about. */
 const wordCount: TokenCounter = (s) => s.split(/\s+/).filter(Boolean).length;
@@ -185,6 +186,28 @@ describe('chunkSections (one token per word)', () => {
     expect(chunkSections([{ headings: ['Empty'], text: ' \n\n ' }], { countTokens: wordCount })).toEqual([]);
   });
 
+  it('stops with a clear error past the chunk limit', () => {
+    const many = (n: number) => Array.from({ length: n }, (_, i) => ({ headings: [], text: `w${i}` }));
+    expect(chunkSections(many(MAX_CHUNKS), { countTokens: wordCount })).toHaveLength(MAX_CHUNKS);
+    let error: unknown;
+    try {
+      chunkSections(many(MAX_CHUNKS + 1), { countTokens: wordCount });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ExtractError);
+    expect((error as ExtractError).code).toBe('too_large');
+    expect((error as ExtractError).message).toMatch(/more than 20,000 passages/);
+    expect(() => chunkSections(many(11), { countTokens: wordCount, maxChunks: 10 })).toThrow(ExtractError);
+  });
+
+  it('keeps the heading path within its limit', () => {
+    const headings = ['a'.repeat(300), 'b'.repeat(300)];
+    const [chunk] = chunkSections([{ headings, text: 'x' }], { countTokens: wordCount });
+    expect(chunk!.heading).toHaveLength(MAX_HEADING_PATH_CHARS);
+    expect(chunk!.heading).toBe(`${'a'.repeat(300)} > ${'b'.repeat(196)}…`);
+  });
+
   it('refuses options it cannot honour', () => {
     const sections = [{ headings: [], text: 'x' }];
     expect(() => chunkSections(sections, { countTokens: wordCount, maxTokens: 4 })).toThrow(RangeError);
@@ -219,6 +242,38 @@ describe('chunkDocument (cl100k_base)', () => {
     const joined = chunks.map((c) => c.content).join('');
     expect(joined.replace(/\s+/g, '')).toBe(`See${url}fordetails.`);
   });
+
+  it('counts only short pieces of an enormous word, and joins them back up', async () => {
+    const seen: number[] = [];
+    const counter: TokenCounter = (s) => {
+      seen.push(s.length);
+      return cl100k(s);
+    };
+    for (const word of ['x'.repeat(200_000), '数'.repeat(50_000), '='.repeat(100_000)]) {
+      seen.length = 0;
+      const chunks = await chunkDocument(
+        { sections: [{ headings: [], text: word }] },
+        { countTokens: counter },
+      );
+      expect(chunks.map((c) => c.content).join('')).toBe(word);
+      for (const c of chunks) {
+        expect(c.tokens).toBeLessThanOrEqual(200);
+        expect(c.tokens).toBe(cl100k(c.content));
+      }
+      // Words are counted in pieces; only whole chunks (at most maxTokens tokens) are longer.
+      const chunkLengths = new Set(chunks.map((c) => c.content.length));
+      expect(seen.filter((n) => n > 128 && !chunkLengths.has(n))).toEqual([]);
+    }
+  }, 10_000);
+
+  it('shortens a long run of spaces instead of counting it', async () => {
+    const chunks = await chunkDocument({
+      sections: [{ headings: [], text: 'a' + ' '.repeat(60_000) + 'b' }],
+    });
+    expect(chunks).toHaveLength(1);
+    expect(chunks[0]!.content).toBe('a' + ' '.repeat(64) + 'b');
+    expect(chunks[0]!.tokens).toBe(cl100k(chunks[0]!.content));
+  }, 10_000);
 
   it('never splits a surrogate pair', async () => {
     const emoji = '😀'.repeat(400);

@@ -7,7 +7,20 @@
 // boundary is seen whole by one of the two. Words longer than a whole chunk (URLs, base64) are cut
 // into pieces. Everything is a pure function of the input and options, so re-running an ingestion
 // job yields the same chunks with the same ordinals.
+//
+// Input is untrusted. No string handed to the token counter is unbounded: words longer than
+// MAX_RUN characters are cut into MAX_RUN-character pieces before they are counted, whitespace runs
+// longer than that are shortened (they are layout, not content), and a chunk's content is at most
+// `maxTokens` atoms of bounded length. The default counter is O(n log n) in its input.
 import type { ExtractedSection } from './extract.js';
+import {
+  HEADING_SEPARATOR,
+  MAX_CHUNKS,
+  MAX_HEADING_PATH_CHARS,
+  tooManyChunks,
+  truncateText,
+} from './limits.js';
+import { createBpeCounter } from './token-count.js';
 
 export type TokenCounter = (text: string) => number;
 
@@ -16,14 +29,19 @@ export interface ChunkOptions {
   maxTokens?: number;
   /** About this many tokens of the previous chunk's tail open the next one (same section). Default 40. */
   overlapTokens?: number;
-  /** Default: cl100k_base (js-tiktoken). */
+  /** Default: cl100k_base (js-tiktoken's vocabulary). */
   countTokens?: TokenCounter;
+  /** More chunks than this fail with ExtractError 'too_large'. Default {@link MAX_CHUNKS}. */
+  maxChunks?: number;
 }
 
 export interface DocumentChunk {
   /** 0, 1, 2… across the whole document. */
   ordinal: number;
-  /** Heading path of the section, "A > B > C"; null before the first heading. Not part of `content`. */
+  /**
+   * Heading path of the section, "A > B > C" (at most MAX_HEADING_PATH_CHARS); null before the first
+   * heading. Not part of `content`.
+   */
   heading: string | null;
   content: string;
   /** `countTokens(content)`. */
@@ -35,16 +53,15 @@ export const DEFAULT_OVERLAP_TOKENS = 40;
 
 let defaultCounter: Promise<TokenCounter> | undefined;
 
-/** cl100k_base, loaded once on first use (only that table, not every encoding js-tiktoken ships). */
+/**
+ * cl100k_base, loaded once on first use (only that table, not every encoding js-tiktoken ships).
+ * Counts equal js-tiktoken's `encode(text, [], []).length` (special-token text such as
+ * "<|endoftext|>" in a document is ordinary text), computed without its quadratic merge loop.
+ */
 export function loadDefaultTokenCounter(): Promise<TokenCounter> {
   defaultCounter ??= (async () => {
-    const [{ Tiktoken }, { default: ranks }] = await Promise.all([
-      import('js-tiktoken/lite'),
-      import('js-tiktoken/ranks/cl100k_base'),
-    ]);
-    const encoder = new Tiktoken(ranks);
-    // Special-token text such as "<|endoftext|>" in a document is ordinary text, not an error.
-    return (text: string) => encoder.encode(text, [], []).length;
+    const { default: ranks } = await import('js-tiktoken/ranks/cl100k_base');
+    return createBpeCounter(ranks);
   })().catch((err: unknown) => {
     defaultCounter = undefined;
     throw err;
@@ -67,6 +84,7 @@ export function chunkSections(
 ): DocumentChunk[] {
   const maxTokens = options.maxTokens ?? DEFAULT_MAX_TOKENS;
   const overlapTokens = options.overlapTokens ?? DEFAULT_OVERLAP_TOKENS;
+  const maxChunks = options.maxChunks ?? MAX_CHUNKS;
   if (!Number.isInteger(maxTokens) || maxTokens < 8) {
     throw new RangeError('maxTokens must be an integer of at least 8');
   }
@@ -76,7 +94,7 @@ export function chunkSections(
   // Words repeat a lot; counting each distinct one once keeps long documents fast.
   const cache = new Map<string, number>();
   const count: TokenCounter = (text) => {
-    if (text.length > 64) return options.countTokens(text);
+    if (text.length > MAX_RUN) return options.countTokens(text);
     let n = cache.get(text);
     if (n === undefined) {
       n = options.countTokens(text);
@@ -87,9 +105,11 @@ export function chunkSections(
 
   const chunks: DocumentChunk[] = [];
   for (const s of sections) {
-    const heading = s.headings.length > 0 ? s.headings.join(' > ') : null;
+    const heading =
+      s.headings.length > 0 ? truncateText(s.headings.join(HEADING_SEPARATOR), MAX_HEADING_PATH_CHARS) : null;
     const atoms = toAtoms(s.text, maxTokens - 1, count);
     for (const content of packSection(atoms, maxTokens, overlapTokens, options.countTokens)) {
+      if (chunks.length >= maxChunks) throw tooManyChunks(maxChunks);
       chunks.push({ ordinal: chunks.length, heading, ...content });
     }
   }
@@ -118,13 +138,44 @@ interface Atom {
   joined: number;
 }
 
+/**
+ * Words longer than this are cut into pieces of this many characters before anything counts them,
+ * and longer whitespace runs are shortened to it: no count sees an unbounded run. Pieces this short
+ * still pack chunks as full as whole words do, and are short enough for the count cache.
+ */
+const MAX_RUN = 64;
+
 const SENTENCE_END = /[.!?…]["'”’)\]]*$/;
 /** Scripts written without spaces end sentences with these; the next sentence may follow directly. */
 const CJK_SENTENCE = /(?<=[。！？])(?=\S)/;
 
+/** Cuts a long run into pieces of `size` characters, never inside a surrogate pair. */
+function cutRun(word: string, size: number): string[] {
+  const pieces: string[] = [];
+  for (let start = 0; start < word.length;) {
+    let end = Math.min(word.length, start + size);
+    const last = word.charCodeAt(end - 1);
+    if (end < word.length && last >= 0xd800 && last <= 0xdbff) end--;
+    pieces.push(word.slice(start, end));
+    start = end;
+  }
+  return pieces;
+}
+
 function toAtoms(text: string, pieceLimit: number, count: TokenCounter): Atom[] {
   const atoms: Atom[] = [];
   const push = (sep: string, word: string, boundary: Boundary) => {
+    // Only whitespace: nothing to keep whole, and nothing a reader would miss.
+    const space = sep.length > MAX_RUN ? sep.slice(0, MAX_RUN) : sep;
+    if (word.length <= MAX_RUN) {
+      pushPiece(space, word, boundary);
+      return;
+    }
+    cutRun(word, MAX_RUN).forEach((piece, i) => {
+      pushPiece(i === 0 ? space : '', piece, i === 0 ? boundary : Boundary.None);
+    });
+  };
+  const pushPiece = (sep: string, word: string, boundary: Boundary) => {
     const alone = count(word);
     if (alone <= pieceLimit) {
       atoms.push({ sep, text: word, boundary, alone, joined: count(sep + word) });
@@ -169,10 +220,9 @@ function toAtoms(text: string, pieceLimit: number, count: TokenCounter): Atom[] 
   return atoms;
 }
 
-/** Cuts a word into pieces of at most `limit` tokens, never inside a surrogate pair. */
+/** Cuts a word (at most MAX_RUN characters) into pieces of at most `limit` tokens, never inside a surrogate pair. */
 function hardSplit(word: string, limit: number, count: TokenCounter): string[] {
-  const sample = word.slice(0, 4096);
-  const charsPerToken = sample.length / Math.max(1, count(sample));
+  const charsPerToken = word.length / Math.max(1, count(word));
   const pieces: string[] = [];
   let start = 0;
   while (start < word.length) {

@@ -1,5 +1,8 @@
+import { once } from 'node:events';
+import { createDeflate, deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { ExtractError, extractHtml, extractMarkdown, extractText } from './extract.js';
+import { ExtractError, extractHtml, extractMarkdown, extractPlain, extractText } from './extract.js';
+import { MAX_HEADING_CHARS, MAX_HEADING_PATH_CHARS, MAX_HTML_DEPTH, MAX_TEXT_CHARS } from './limits.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
@@ -42,6 +45,49 @@ function buildPdf(pages: string[], options: { title?: string; encrypted?: boolea
   for (const offset of offsets) out += `${String(offset).padStart(10, '0')} 00000 n \n`;
   out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R ${extra.join(' ')} >>\nstartxref\n${xref}\n%%EOF\n`;
   return new Uint8Array(Buffer.from(out, 'latin1'));
+}
+
+/** A one-page PDF whose content stream is `compressed`, a zlib (FlateDecode) stream. */
+function flatePdf(compressed: Buffer): Uint8Array {
+  const parts: Buffer[] = [];
+  const offsets: number[] = [];
+  let length = 0;
+  const write = (b: Buffer | string) => {
+    const buf = typeof b === 'string' ? Buffer.from(b, 'latin1') : b;
+    parts.push(buf);
+    length += buf.length;
+  };
+  const object = (body: Array<Buffer | string>) => {
+    offsets.push(length);
+    write(`${offsets.length} 0 obj\n`);
+    body.forEach(write);
+    write('\nendobj\n');
+  };
+  write('%PDF-1.4\n');
+  object(['<< /Type /Catalog /Pages 2 0 R >>']);
+  object(['<< /Type /Pages /Kids [3 0 R] /Count 1 >>']);
+  object([
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
+  ]);
+  object([`<< /Length ${compressed.length} /Filter /FlateDecode >>\nstream\n`, compressed, '\nendstream']);
+  object(['<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>']);
+  const xref = length;
+  write(`xref\n0 ${offsets.length + 1}\n0000000000 65535 f \n`);
+  for (const offset of offsets) write(`${String(offset).padStart(10, '0')} 00000 n \n`);
+  write(`trailer\n<< /Size ${offsets.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`);
+  return new Uint8Array(Buffer.concat(parts));
+}
+
+/** Deflates `mib` MiB made of `unit` repeated, without ever holding the inflated data. */
+async function deflateRepeated(unit: string, mib: number): Promise<Buffer> {
+  const slice = Buffer.alloc(1024 * 1024, unit, 'latin1');
+  const deflate = createDeflate({ level: 9 });
+  const out: Buffer[] = [];
+  deflate.on('data', (chunk: Buffer) => out.push(chunk));
+  for (let i = 0; i < mib; i++) if (!deflate.write(slice)) await once(deflate, 'drain');
+  deflate.end();
+  await once(deflate, 'end');
+  return Buffer.concat(out);
 }
 
 /** A text object: 12 pt Helvetica, 14 pt leading, starting near the top-left of the page. */
@@ -132,6 +178,54 @@ describe('extractMarkdown', () => {
       { headings: ['C'], text: 'Three.' },
     ]);
   });
+
+  it('still strips closing sequences, custom ids and snake_case-safe emphasis from headings', () => {
+    const doc = extractMarkdown(
+      '# Setup ##   \n\na\n\n## _use_snake_case_ and *this* {#setup-id}\n\nb\n\n### ###\n\nc\n\n## C#\n\nd',
+    );
+    expect(doc.sections).toEqual([
+      { headings: ['Setup'], text: 'a' },
+      { headings: ['Setup', 'use_snake_case and this'], text: 'b' },
+      { headings: ['Setup', 'use_snake_case and this'], text: 'c' },
+      { headings: ['Setup', 'C#'], text: 'd' },
+    ]);
+  });
+
+  it('cuts long headings, and keeps the innermost part of a long heading path', () => {
+    const long = (c: string) => `${c} `.repeat(20_000);
+    const doc = extractMarkdown(
+      `# ${long('one')}\n\nFirst.\n\n## ${long('two')}\n\n### ${long('three')}\n\nThird.`,
+    );
+    expect(doc.title).toHaveLength(MAX_HEADING_CHARS);
+    expect(doc.title).toMatch(/^one one .*…$/);
+    const [first, third] = doc.sections;
+    expect(first!.headings).toEqual([doc.title]);
+    expect(first!.text).toBe('First.');
+    // Three headings of 200 characters do not fit in 500: the outermost gives way to "…".
+    expect(third!.headings).toHaveLength(3);
+    expect(third!.headings[0]).toBe('…');
+    expect(third!.headings[1]).toMatch(/^two two .*…$/);
+    expect(third!.headings[2]).toMatch(/^three three .*…$/);
+    expect(third!.headings.join(' > ').length).toBeLessThanOrEqual(MAX_HEADING_PATH_CHARS);
+    expect(third!.text).toBe('Third.');
+  });
+
+  it('reads headings and text with long runs of spaces or markup characters in linear time', () => {
+    const spaces = ' '.repeat(100_000);
+    const atx = extractMarkdown(`# a${spaces}b${spaces}\n\ntext${spaces}x${spaces}\n`);
+    expect(atx.sections).toEqual([{ headings: ['a b'], text: `text${spaces}x` }]);
+
+    // Each of these made one heading regex retry from every position of the run.
+    for (const run of ['[', '](', '<', ' *a', '*a ', ' _a', '__a', '{#', ' #', '**x']) {
+      const doc = extractMarkdown(`# ${run.repeat(100_000 / run.length)}x\n\nbody\n`);
+      expect(doc.sections).toHaveLength(1);
+      expect(doc.sections[0]!.text).toBe('body');
+      expect(doc.sections[0]!.headings[0]!.length).toBeLessThanOrEqual(MAX_HEADING_CHARS);
+    }
+    for (const line of [`---${spaces}x`, `===${spaces}x`, `\`\`\`${'`'.repeat(100_000)}x`]) {
+      expect(extractMarkdown(`a\n${line}\nb`).sections[0]!.text).toContain('x');
+    }
+  }, 10_000);
 });
 
 describe('extractHtml', () => {
@@ -192,6 +286,56 @@ describe('extractHtml', () => {
     expect(extractHtml('<h1>Only heading</h1><p>x</p>').title).toBe('Only heading');
     expect(extractHtml('<p>no heading</p>').title).toBeNull();
   });
+
+  it('cuts a long heading or title', () => {
+    const words = 'word '.repeat(10_000);
+    const doc = extractHtml(`<title>${words}</title><h2>${'x '.repeat(500)}</h2><p>body</p>`);
+    expect(doc.title).toHaveLength(MAX_HEADING_CHARS);
+    expect(doc.title!.endsWith('…')).toBe(true);
+    expect(doc.sections).toEqual([{ headings: ['x '.repeat(99) + 'x…'], text: 'body' }]);
+  });
+
+  it('treats a heading left open around the rest of the page as body text', () => {
+    const rest = 'Some sentence here. '.repeat(500);
+    const doc = extractHtml(`<p>Intro</p><h1>Broken ${rest}<p>More.</p></body>`);
+    expect(doc.title).toBeNull();
+    expect(doc.sections).toHaveLength(1);
+    expect(doc.sections[0]!.text).toBe(`Intro\n\nBroken ${rest.trim()}\n\nMore.`);
+  });
+
+  it(`reads nesting up to ${MAX_HTML_DEPTH} elements deep and refuses deeper documents quickly`, () => {
+    const nested = (depth: number) => '<div>'.repeat(depth) + 'deep text' + '</div>'.repeat(depth);
+    expect(extractHtml(nested(MAX_HTML_DEPTH)).sections).toEqual([{ headings: [], text: 'deep text' }]);
+    for (const html of [
+      nested(MAX_HTML_DEPTH + 1),
+      '<div>'.repeat(400_000) + 'x',
+      '<span>'.repeat(400_000),
+    ]) {
+      let error: unknown;
+      try {
+        extractHtml(html);
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(ExtractError);
+      expect((error as ExtractError).code).toBe('too_complex');
+      expect((error as ExtractError).message).toMatch(/more than 512 levels deep/);
+    }
+  }, 10_000);
+
+  it('keeps long runs of spaces linear', () => {
+    const doc = extractHtml(`<p>a${' '.repeat(100_000)}b</p><pre>c${' '.repeat(100_000)}\nd</pre>`);
+    expect(doc.sections).toEqual([{ headings: [], text: 'a b\n\nc\nd' }]);
+  }, 10_000);
+});
+
+describe('extractPlain', () => {
+  it('trims line ends and keeps inner runs of spaces, in linear time', () => {
+    const run = ' '.repeat(100_000);
+    expect(extractPlain(`a${run}b${run}\n\u00a0\t\n\n\nc${run}`).sections).toEqual([
+      { headings: [], text: `a${run}b\n\nc` },
+    ]);
+  }, 10_000);
 });
 
 describe('extractText', () => {
@@ -211,6 +355,23 @@ describe('extractText', () => {
     expect(md.sections).toEqual([{ headings: ['T'], text: 'body' }]);
     const html = await extractText(utf8('<h2>T</h2><p>body</p>'), 'text/html');
     expect(html.sections).toEqual([{ headings: ['T'], text: 'body' }]);
+  });
+
+  it('refuses a document with more text than one document may have', async () => {
+    const err = await extractError(extractText(utf8('x '.repeat(MAX_TEXT_CHARS / 2 + 1)), 'text/plain'));
+    expect(err.code).toBe('too_large');
+    expect(err.message).toBe(
+      'The document has more than 2,000,000 characters of text. Split it into smaller files.',
+    );
+    for (const type of ['text/markdown', 'text/html'] as const) {
+      const small = await extractError(
+        extractText(utf8('# T\n\n' + 'word '.repeat(30)), type, { maxChars: 100 }),
+      );
+      expect(small.code).toBe('too_large');
+    }
+    await expect(
+      extractText(utf8('word '.repeat(20)), 'text/plain', { maxChars: 100 }),
+    ).resolves.toBeTruthy();
   });
 
   it('fails clearly on a document without text, or bytes that are not text', async () => {
@@ -289,6 +450,34 @@ describe('extractText', () => {
       expect(err.code).toBe('encrypted');
       expect(err.message).toMatch(/password/);
     });
+
+    it('stops a PDF whose stream inflates to a gigabyte at the memory limit, then reads the next one', async () => {
+      const bomb = flatePdf(await deflateRepeated(' ', 1024));
+      expect(bomb.length).toBeLessThan(2 * 1024 * 1024);
+      const err = await extractError(extractText(bomb, 'application/pdf', { pdfMemoryMb: 128 }));
+      expect(err.code).toBe('too_large');
+      expect(err.message).toMatch(/more memory than one document may use/);
+      await expect(extractText(twoPages(), 'application/pdf')).resolves.toMatchObject({
+        title: 'Generated Test PDF',
+      });
+    }, 60_000);
+
+    it('stops reading a PDF once its text passes the character limit', async () => {
+      const ops = 'BT /F1 12 Tf 72 700 Td (hello world) Tj ET\n'.repeat(250_000);
+      const bomb = flatePdf(deflateSync(Buffer.from(ops, 'latin1'), { level: 9 }));
+      const err = await extractError(extractText(bomb, 'application/pdf'));
+      expect(err.code).toBe('too_large');
+      expect(err.message).toMatch(/more than 2,000,000 characters/);
+    }, 60_000);
+
+    it('turns the reader running out of heap into an error for the document', async () => {
+      const bomb = flatePdf(await deflateRepeated('BT /F1 12 Tf 72 700 Td (hello world) Tj ET\n', 30));
+      const err = await extractError(
+        extractText(bomb, 'application/pdf', { maxChars: Number.POSITIVE_INFINITY, pdfHeapMb: 32 }),
+      );
+      expect(err.code).toBe('too_large');
+      expect((err.cause as { code?: unknown }).code).toBe('ERR_WORKER_OUT_OF_MEMORY');
+    }, 60_000);
 
     it('reports a damaged PDF instead of crashing', async () => {
       const garbage = utf8('%PDF-1.7\nthis is not a PDF body at all\n%%EOF\n');

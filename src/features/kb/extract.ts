@@ -1,9 +1,25 @@
 // Turns an uploaded document into plain text sections that keep their heading context, ready to be
 // chunked. Markdown and HTML headings become the heading path; a PDF page becomes a section.
+//
+// Uploads are untrusted and this runs in the server's process: every step here is linear in the
+// input (no regular expression can backtrack over a long run), headings and the total text are capped
+// (limits.ts), and PDFs are read in a worker thread with its own memory limit and deadline (pdf.ts).
 import { Parser } from 'htmlparser2';
-import type * as PdfJsModule from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { parse as parseYaml } from 'yaml';
+import {
+  ExtractError,
+  HEADING_SEPARATOR,
+  MAX_HEADING_CHARS,
+  MAX_HEADING_PATH_CHARS,
+  MAX_HTML_DEPTH,
+  MAX_TEXT_CHARS,
+  tooMuchText,
+  truncateText,
+} from './limits.js';
+import { readPdf } from './pdf.js';
 import { decodeText, type KbMediaType } from './sniff.js';
+
+export { ExtractError, type ExtractErrorCode } from './limits.js';
 
 export interface ExtractedSection {
   /** Headings above this text, outermost first (e.g. ["Guide", "Install"]); empty before the first. */
@@ -19,26 +35,17 @@ export interface ExtractedDocument {
   sections: ExtractedSection[];
 }
 
-export type ExtractErrorCode =
-  'not_text' | 'encrypted' | 'corrupt' | 'too_many_pages' | 'timeout' | 'no_text';
-
-/** A document we cannot read; `message` is a sentence meant for the person who uploaded it. */
-export class ExtractError extends Error {
-  constructor(
-    readonly code: ExtractErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'ExtractError';
-  }
-}
-
 export interface ExtractOptions {
   /** PDFs with more pages are refused. Default 500. */
   maxPages?: number;
   /** Give up on a PDF after this long. Default 60 s. */
   timeoutMs?: number;
+  /** Documents with more characters of text are refused ('too_large'). Default {@link MAX_TEXT_CHARS}. */
+  maxChars?: number;
+  /** V8 heap of the thread that reads a PDF, in MiB. Default 256. */
+  pdfHeapMb?: number;
+  /** The process may grow by at most this many MiB while a PDF is read. Default 768. */
+  pdfMemoryMb?: number;
 }
 
 export async function extractText(
@@ -59,6 +66,8 @@ export async function extractText(
           ? extractHtml(text)
           : extractPlain(text);
   }
+  const maxChars = options.maxChars ?? MAX_TEXT_CHARS;
+  if (doc.sections.reduce((n, s) => n + s.text.length, 0) > maxChars) throw tooMuchText(maxChars);
   if (doc.sections.length === 0) {
     throw new ExtractError(
       'no_text',
@@ -75,33 +84,66 @@ export async function extractText(
 
 /** One newline convention, no trailing spaces, at most one blank line in a row, no outer blank lines. */
 function tidy(text: string): string {
-  return text
-    .normalize('NFC')
-    .replace(/\r\n?/g, '\n')
-    .replace(/[ \t\f\v\u00a0]+$/gm, '')
-    .replace(/\n{3,}/g, '\n\n')
-    .replace(/^\n+|\s+$/g, '');
+  // Line by line: a regex such as /[ \t]+$/m retries at every space of a long run that does not end
+  // its line, which is quadratic.
+  const out: string[] = [];
+  let blank = false;
+  for (const raw of text.normalize('NFC').split(/\r\n?|\n/)) {
+    const line = raw.trimEnd();
+    if (line === '') {
+      blank = out.length > 0;
+      continue;
+    }
+    if (out.length > 0) out.push(blank ? '\n\n' : '\n');
+    out.push(line);
+    blank = false;
+  }
+  return out.join('');
 }
 
 const collapse = (s: string): string => s.replace(/\s+/g, ' ').trim();
+
+/** A heading or title as shown: whitespace collapsed, at most MAX_HEADING_CHARS. */
+const headingLabel = (s: string): string => truncateText(collapse(s), MAX_HEADING_CHARS);
 
 function section(headings: string[], text: string): ExtractedSection[] {
   const t = tidy(text);
   return t === '' ? [] : [{ headings: [...headings], text: t }];
 }
 
-/** Keeps the heading path of nested headings: a heading closes every open one at its level or deeper. */
+/**
+ * Keeps the heading path of nested headings: a heading closes every open one at its level or deeper.
+ * Each heading is at most MAX_HEADING_CHARS; a path longer than MAX_HEADING_PATH_CHARS when joined
+ * keeps its innermost headings behind a leading "…".
+ */
 class HeadingPath {
   private stack: Array<{ level: number; text: string }> = [];
+  private path: string[] = [];
 
   enter(level: number, text: string): void {
     while (this.stack.length > 0 && this.stack[this.stack.length - 1]!.level >= level) this.stack.pop();
-    if (text !== '') this.stack.push({ level, text });
+    if (text !== '') this.stack.push({ level, text: truncateText(text, MAX_HEADING_CHARS) });
+    this.path = fitPath(this.stack.map((h) => h.text));
   }
 
   get headings(): string[] {
-    return this.stack.map((h) => h.text);
+    return this.path;
   }
+}
+
+function fitPath(headings: string[]): string[] {
+  const joined =
+    headings.reduce((n, h) => n + h.length, 0) + HEADING_SEPARATOR.length * (headings.length - 1);
+  if (joined <= MAX_HEADING_PATH_CHARS) return headings;
+  const kept: string[] = [];
+  let length = 1; // the leading "…"
+  for (let i = headings.length - 1; i >= 0; i--) {
+    const add = HEADING_SEPARATOR.length + headings[i]!.length;
+    if (length + add > MAX_HEADING_PATH_CHARS) break;
+    kept.unshift(headings[i]!);
+    length += add;
+  }
+  return ['…', ...kept];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -116,27 +158,51 @@ export function extractPlain(text: string): ExtractedDocument {
 
 const FRONT_MATTER = /^---[ \t]*\n([\s\S]*?)\n(?:---|\.\.\.)[ \t]*(?:\n|$)/;
 const MAX_FRONT_MATTER = 64 * 1024;
-const ATX = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$/;
+// No quantifier here may overlap another over the same characters: `[ \t]+(.*?)[ \t]*$` backtracks
+// quadratically over a long run of spaces followed by text. Trailing blanks are trimmed afterwards.
+const ATX = /^ {0,3}(#{1,6})(?:[ \t]+([\s\S]*))?$/;
 const FENCE_OPEN = /^ {0,3}(`{3,}(?=[^`]*$)|~{3,})/;
 const SETEXT = /^ {0,3}(=+|-+)[ \t]*$/;
 const THEMATIC_BREAK = /^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$/;
 /** A line that cannot be the text of a setext heading (list item, quote, table row, indented code). */
 const NOT_SETEXT_TEXT = /^(?: {4}|\t| {0,3}(?:[-+*>|]|\d{1,9}[.)])(?:[ \t]|$))/;
 
+/** An ATX heading's closing sequence (" ##"); nothing is left of a heading that is only "#"s. */
+function stripClosingSequence(text: string): string {
+  let end = text.length;
+  while (end > 0 && text[end - 1] === '#') end--;
+  const open = end > 0 && end < text.length && (text[end - 1] === ' ' || text[end - 1] === '\t');
+  const rest = open ? text.slice(0, end).trimEnd() : text;
+  return /^#+$/.test(rest) ? '' : rest;
+}
+
+/** A trailing {#custom-id} attribute. */
+function stripCustomId(text: string): string {
+  const at = text.lastIndexOf('{#');
+  return at !== -1 && /^\{#[\w-]+\}$/.test(text.slice(at)) ? text.slice(0, at).trimEnd() : text;
+}
+
+// Inline markup a reader would not see. Every pattern is linear: each scan from an opening
+// delimiter stops at the next delimiter of its kind, so no two attempts cover the same text.
+const LINK = /!?\[([^[\]]*)\]\([^()]*\)/g;
+const REFERENCE_LINK = /!?\[([^[\]]*)\]\[[^[\]]*\]/g;
+const TAG = /<[^<>]+>/g;
+const STRONG = /(\*\*|__)(.+?)\1/g;
+const EMPHASIS_STAR = /(^|[^\w*])\*([^\s*](?:[^*]*[^\s*])?)\*(?![\w*])/g;
+/** Underscores inside words (snake_case) do not end emphasis. */
+const EMPHASIS_UNDERSCORE = /(^|\W)_([^\s_](?:(?:[^_]|(?<=\w)_(?=\w))*[^\s_])?)_(?!\w)/g;
+
 /** Strips the inline markup a reader would not see from a heading. */
 function headingText(raw: string): string {
   return collapse(
-    raw
-      .replace(/[ \t]+#+$/, '') // closing sequence of an ATX heading
-      .replace(/^#+$/, '')
-      .replace(/\s*\{#[\w-]+\}$/, '') // {#custom-id}
-      .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
-      .replace(/!?\[([^\]]*)\]\[[^\]]*\]/g, '$1')
-      .replace(/<[^>]+>/g, '')
+    stripCustomId(stripClosingSequence(raw.trimEnd()))
+      .replace(LINK, '$1')
+      .replace(REFERENCE_LINK, '$1')
+      .replace(TAG, '')
       .replace(/`+/g, '')
-      .replace(/(\*\*|__)(.+?)\1/g, '$2')
-      .replace(/(^|[^\w*])\*(\S(?:.*?\S)?)\*(?![\w*])/g, '$1$2')
-      .replace(/(^|\W)_(\S(?:.*?\S)?)_(?!\w)/g, '$1$2'),
+      .replace(STRONG, '$2')
+      .replace(EMPHASIS_STAR, '$1$2')
+      .replace(EMPHASIS_UNDERSCORE, '$1$2'),
   );
 }
 
@@ -153,7 +219,7 @@ function splitFrontMatter(text: string): { body: string; title: string | null } 
   const title = (data as Record<string, unknown>).title;
   return {
     body: text.slice(m[0].length),
-    title: typeof title === 'string' && title.trim() !== '' ? collapse(title) : null,
+    title: typeof title === 'string' && title.trim() !== '' ? headingLabel(title) : null,
   };
 }
 
@@ -171,13 +237,14 @@ export function extractMarkdown(source: string): ExtractedDocument {
   let body: string[] = [];
   /** Lines of the paragraph being read (candidates for a setext heading). */
   let paragraph: string[] = [];
-  let fence: { char: string; length: number } | null = null;
+  /** The fence a code block must close with, while inside one. */
+  let fence: RegExp | null = null;
 
   const heading = (level: number, raw: string) => {
     sections.push(...section(path.headings, body.join('\n')));
     body = [];
     paragraph = [];
-    const t = headingText(raw);
+    const t = headingLabel(headingText(raw));
     if (title === null && level === 1 && t !== '') title = t;
     path.enter(level, t);
   };
@@ -185,13 +252,13 @@ export function extractMarkdown(source: string): ExtractedDocument {
   for (const line of text.split('\n')) {
     if (fence) {
       body.push(line);
-      const close = new RegExp(`^ {0,3}${fence.char === '`' ? '`' : '~'}{${fence.length},}[ \\t]*$`);
-      if (close.test(line)) fence = null;
+      if (fence.test(line)) fence = null;
       continue;
     }
     const open = FENCE_OPEN.exec(line);
     if (open) {
-      fence = { char: open[1]![0]!, length: open[1]!.length };
+      const char = open[1]![0] === '`' ? '`' : '~';
+      fence = new RegExp(`^ {0,3}${char}{${open[1]!.length},}[ \\t]*$`);
       body.push(line);
       paragraph = [];
       continue;
@@ -301,7 +368,7 @@ class TextBuilder {
     }
     this.pendingBreak = '';
     this.parts.push(s);
-    this.atSpace = /\s$/.test(s);
+    this.atSpace = /\s/.test(s[s.length - 1]!);
   }
 
   break(kind: '\n' | '\n\n'): void {
@@ -317,6 +384,19 @@ class TextBuilder {
     return text;
   }
 }
+
+/**
+ * Text inside a heading element beyond which it is taken for an unclosed tag (`<h1>` left open
+ * around the rest of the page): what it holds becomes body text instead.
+ */
+const MAX_HEADING_SOURCE = 10 * MAX_HEADING_CHARS;
+
+const tooDeep = () =>
+  new ExtractError(
+    'too_complex',
+    `The HTML nests elements more than ${MAX_HTML_DEPTH} levels deep, which no readable page does. ` +
+      'Save the page again, or upload its text.',
+  );
 
 export function extractHtml(html: string): ExtractedDocument {
   const sections: ExtractedSection[] = [];
@@ -337,6 +417,9 @@ export function extractHtml(html: string): ExtractedDocument {
       onopentag(name, attribs) {
         // The document's <title> sits in the skipped <head>; an SVG <title> is not the document's.
         if (name === 'title' && titleText === null && foreign === 0) inTitle = true;
+        // htmlparser2 keeps its own stack of open elements with Array#unshift, so each element
+        // costs time in proportion to the depth: nesting has to stop well before that adds up.
+        if (open.length >= MAX_HTML_DEPTH) throw tooDeep();
         const entry = {
           skip: SKIPPED.has(name) || 'hidden' in attribs || attribs['aria-hidden'] === 'true',
           foreign: name === 'svg' || name === 'math',
@@ -360,13 +443,21 @@ export function extractHtml(html: string): ExtractedDocument {
           return;
         }
         if (skipping > 0) return;
-        if (heading) heading.text += data;
-        else out.add(data, pre > 0);
+        if (!heading) {
+          out.add(data, pre > 0);
+          return;
+        }
+        heading.text += data;
+        if (heading.text.length > MAX_HEADING_SOURCE) {
+          out.break('\n\n');
+          out.add(heading.text, false);
+          heading = null;
+        }
       },
       onclosetag(name) {
         if (name === 'title' && inTitle) {
           inTitle = false;
-          titleText = collapse(titleText ?? '');
+          titleText = headingLabel(titleText ?? '');
         }
         const entry = open.pop();
         if (entry?.foreign) foreign--;
@@ -377,7 +468,7 @@ export function extractHtml(html: string): ExtractedDocument {
         if (skipping > 0) return;
         if (heading && /^h[1-6]$/.test(name)) {
           sections.push(...section(path.headings, out.take()));
-          const text = collapse(heading.text);
+          const text = headingLabel(heading.text);
           if (heading.level === 1 && firstH1 === null && text !== '') firstH1 = text;
           path.enter(heading.level, text);
           heading = null;
@@ -401,142 +492,17 @@ export function extractHtml(html: string): ExtractedDocument {
 // ---------------------------------------------------------------------------------------------
 // PDF
 
-type PdfJs = typeof PdfJsModule;
-
-let pdfjsModule: Promise<PdfJs> | undefined;
-
-/**
- * pdf.js runs its parser in a "fake worker" on this thread under Node. Importing the worker module
- * ourselves and handing it over through `globalThis.pdfjsWorker` avoids pdf.js resolving a relative
- * worker path at run time, which breaks once the code is bundled.
- */
-function loadPdfjs(): Promise<PdfJs> {
-  pdfjsModule ??= (async () => {
-    const [pdfjs, worker] = await Promise.all([
-      import('pdfjs-dist/legacy/build/pdf.mjs'),
-      // @ts-expect-error -- the worker bundle ships no type declarations
-      import('pdfjs-dist/legacy/build/pdf.worker.mjs') as Promise<unknown>,
-    ]);
-    const g = globalThis as { pdfjsWorker?: unknown };
-    g.pdfjsWorker ??= worker;
-    return pdfjs;
-  })().catch((err: unknown) => {
-    pdfjsModule = undefined;
-    throw err;
-  });
-  return pdfjsModule;
-}
-
-interface PdfTextItem {
-  str: string;
-  hasEOL: boolean;
-  height: number;
-  transform: number[];
-}
-
-const isTextItem = (item: unknown): item is PdfTextItem =>
-  typeof item === 'object' && item !== null && typeof (item as { str?: unknown }).str === 'string';
-
-/** Lines from item positions: a new line when the baseline moves, a blank line for a wide gap. */
-function pageText(items: unknown[]): string {
-  let out = '';
-  let lastY: number | null = null;
-  for (const item of items) {
-    if (!isTextItem(item)) continue;
-    const y = item.transform[5] ?? 0;
-    const size = item.height > 0 ? item.height : Math.abs(item.transform[3] ?? 0) || 10;
-    if (item.str.trim() !== '') {
-      if (lastY !== null && Math.abs(y - lastY) > size * 0.5 && !out.endsWith('\n')) out += '\n';
-      if (lastY !== null && Math.abs(lastY - y) > size * 1.8 && !out.endsWith('\n\n')) out += '\n';
-      lastY = y;
-    }
-    out += item.str;
-    if (item.hasEOL) out += '\n';
-  }
-  return out;
-}
-
-function pdfError(err: unknown): ExtractError {
-  if (err instanceof ExtractError) return err;
-  const name = (err as { name?: unknown } | null)?.name;
-  if (name === 'PasswordException') {
-    return new ExtractError(
-      'encrypted',
-      'The PDF is password-protected. Remove the password and upload it again.',
-      { cause: err },
-    );
-  }
-  if (name === 'InvalidPDFException') {
-    return new ExtractError('corrupt', 'The PDF is damaged or is not a valid PDF document.', { cause: err });
-  }
-  return new ExtractError('corrupt', 'The PDF could not be read; it may be damaged.', { cause: err });
-}
-
 async function extractPdf(bytes: Uint8Array, options: ExtractOptions): Promise<ExtractedDocument> {
-  const maxPages = options.maxPages ?? 500;
-  const timeoutMs = options.timeoutMs ?? 60_000;
-  const pdfjs = await loadPdfjs();
-  const task = pdfjs.getDocument({
-    // pdf.js takes ownership of (detaches) the buffer it is given: hand it a copy.
-    data: new Uint8Array(bytes),
-    isEvalSupported: false,
-    disableFontFace: true,
-    useSystemFonts: false,
-    useWorkerFetch: false,
-    enableXfa: false,
-    verbosity: pdfjs.VerbosityLevel.ERRORS,
+  const { title, pages } = await readPdf(bytes, {
+    maxPages: options.maxPages ?? 500,
+    maxChars: options.maxChars ?? MAX_TEXT_CHARS,
+    timeoutMs: options.timeoutMs ?? 60_000,
+    heapMb: options.pdfHeapMb ?? 256,
+    memoryMb: options.pdfMemoryMb ?? 768,
   });
-
-  // pdf.js parses on this thread, so a timer alone cannot interrupt a long parse: check the clock
-  // between pages (yielding so other requests get a turn), and keep the timer for a parse that stalls.
-  const deadline = performance.now() + timeoutMs;
-  const timedOut = () =>
-    new ExtractError('timeout', 'Reading the PDF took too long; it may be damaged or too complex.');
-  const work = (async (): Promise<ExtractedDocument> => {
-    const doc = await task.promise;
-    if (doc.numPages > maxPages) {
-      throw new ExtractError(
-        'too_many_pages',
-        `The PDF has ${doc.numPages} pages; at most ${maxPages} can be added. Split it into smaller files.`,
-      );
-    }
-    const sections: ExtractedSection[] = [];
-    for (let n = 1; n <= doc.numPages; n++) {
-      await new Promise((resolve) => setImmediate(resolve));
-      if (performance.now() >= deadline) throw timedOut();
-      const page = await doc.getPage(n);
-      const content = await page.getTextContent();
-      sections.push(...section([`Page ${n}`], pageText(content.items)));
-      page.cleanup();
-    }
-    return { title: await pdfTitle(doc), sections };
-  })();
-  // Whichever loses the race below must not surface as an unhandled rejection.
-  work.catch(() => undefined);
-
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(timedOut()), timeoutMs);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } catch (err) {
-    throw pdfError(err);
-  } finally {
-    clearTimeout(timer);
-    await task.destroy().catch(() => undefined);
-  }
-}
-
-async function pdfTitle(doc: { getMetadata(): Promise<{ info: unknown; metadata: unknown }> }) {
-  try {
-    const { info, metadata } = await doc.getMetadata();
-    const fromInfo = (info as { Title?: unknown } | null)?.Title;
-    if (typeof fromInfo === 'string' && collapse(fromInfo) !== '') return collapse(fromInfo);
-    const fromXmp = (metadata as { get?(name: string): unknown } | null)?.get?.('dc:title');
-    if (typeof fromXmp === 'string' && collapse(fromXmp) !== '') return collapse(fromXmp);
-  } catch {
-    // Metadata is optional; a broken info dictionary does not make the text unreadable.
-  }
-  return null;
+  const label = title === null ? '' : headingLabel(title);
+  return {
+    title: label === '' ? null : label,
+    sections: pages.flatMap((text, i) => section([`Page ${i + 1}`], text)),
+  };
 }

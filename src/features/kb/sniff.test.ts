@@ -136,6 +136,18 @@ describe('detectType', () => {
     expect(rejection(detectType(utf8(' \n\t\n'), 'blank.txt'))).toMatch(/no text/);
   });
 
+  it('sniffs hostile text (comment openers, long runs) without backtracking', () => {
+    for (const text of ['<!--'.repeat(250_000), ' '.repeat(1_000_000) + 'x', '<!-- x -->'.repeat(100_000)]) {
+      expect(detectType(utf8(text), 'page')).toEqual({ mediaType: 'text/plain' });
+    }
+    expect(detectType(utf8('<!-- a -->'.repeat(500) + '<!doctype html><p>x'), 'page')).toEqual({
+      mediaType: 'text/plain', // the doctype is beyond the 4 KiB looked at
+    });
+    expect(detectType(utf8('<!-- a -->\n'.repeat(50) + '<!doctype html><p>x'), 'page')).toEqual({
+      mediaType: 'text/html',
+    });
+  }, 10_000);
+
   it('phrases every reason as a sentence for the person uploading', () => {
     for (const [b, name] of [
       [ELF, 'notes.md'],
