@@ -630,7 +630,7 @@ async function profileStages(env: Env): Promise<string> {
       `stream**, on the one thread that serves every stream; main-thread busy time (event-loop utilisation, ` +
       `inflated when the OS deschedules us) ${fmt(costDirect.busy, 3)} vs ${fmt(costEngify.busy, 3)} ms.`,
     '',
-    `The provider client alone — Engify's \`AiSdkLlmClient\` (AI SDK \`streamText\`) called directly, no HTTP ` +
+    `The provider client alone — Engify's \`AiSdkLlmClient\` (the AI SDK provider's \`doStream\` over a request-based fetch) called directly, no HTTP ` +
       `server, no SQLite — against the same fake: TTFT p50 ${fmt(sdk.p50, 3)} / p99 ${fmt(sdk.p99, 3)} ms vs plain ` +
       `fetch p50 ${fmt(plain.p50, 3)} / p99 ${fmt(plain.p99, 3)} ms (**+${fmt(sdk.p50 - plain.p50, 3)} ms** at p50, ` +
       `${n} interleaved sequential streams); CPU ${fmt(costSdk.cpu, 3)} ms per stream vs ` +

@@ -17,6 +17,13 @@ beforeAll(async () => {
         res.writeHead(204).end();
         return;
       }
+      if (req.url === '/ticker') {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        const timer = setInterval(() => res.write('data: tick\n\n'), 1);
+        res.on('close', () => clearInterval(timer));
+        setTimeout(() => res.end(), 300);
+        return;
+      }
       if (req.url === '/slow') {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
         res.write('data: first\n\n');
@@ -73,5 +80,25 @@ describe('requestFetch', () => {
     await expect(fetchLike(`${base}/echo`, { method: 'POST', body: new FormData() })).rejects.toThrow(
       TypeError,
     );
+  });
+});
+
+describe('requestFetch cancellation', () => {
+  it('stops the body when the consumer cancels, with nothing thrown afterwards', async () => {
+    const errors: unknown[] = [];
+    const onError = (err: unknown) => errors.push(err);
+    process.on('uncaughtException', onError);
+    try {
+      for (let i = 0; i < 5; i++) {
+        const res = await fetchLike(`${base}/ticker`); // keeps sending after the cancel
+        const reader = res.body!.getReader();
+        await reader.read();
+        await reader.cancel();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(errors).toEqual([]);
+    } finally {
+      process.off('uncaughtException', onError);
+    }
   });
 });

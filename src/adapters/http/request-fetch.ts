@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
 
 type Fetch = typeof globalThis.fetch;
@@ -12,6 +11,25 @@ function headerRecord(headers: RequestInit['headers']): Record<string, string> {
   }
   for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name] = value;
   return out;
+}
+
+/**
+ * A pull-based web stream over a Node body. Not Readable.toWeb: on Node 20 that keeps enqueueing
+ * after the web stream is cancelled (a consumer that stops reading) and throws an uncaught
+ * ERR_INVALID_STATE. Cancelling here ends the iterator, which destroys the socket's body.
+ */
+function toWebStream(body: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
+  const chunks = body[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await chunks.next();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    async cancel() {
+      await chunks.return?.();
+    },
+  });
 }
 
 /**
@@ -43,7 +61,7 @@ export function requestFetch(dispatcher?: Dispatcher): Fetch {
     }
     const empty = method === 'HEAD' || res.statusCode === 204 || res.statusCode === 304;
     if (empty) res.body.resume();
-    return new Response(empty ? null : (Readable.toWeb(res.body) as ReadableStream<Uint8Array>), {
+    return new Response(empty ? null : toWebStream(res.body), {
       status: res.statusCode,
       headers,
     });
