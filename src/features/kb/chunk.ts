@@ -20,7 +20,7 @@ import {
   tooManyChunks,
   truncateText,
 } from './limits.js';
-import { createBpeCounter } from './token-count.js';
+import { createBpeCounter } from '../../lib/bpe-count.js';
 
 export type TokenCounter = (text: string) => number;
 

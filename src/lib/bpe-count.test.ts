@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { Tiktoken } from 'js-tiktoken/lite';
 import ranks from 'js-tiktoken/ranks/cl100k_base';
 import { describe, expect, it } from 'vitest';
-import { createBpeCounter } from './token-count.js';
+import { createBpeCounter } from './bpe-count.js';
 
 const reference = new Tiktoken(ranks);
 const expected = (text: string) => reference.encode(text, [], []).length;
@@ -51,4 +51,18 @@ describe('createBpeCounter (cl100k_base)', () => {
     const cjk = '数据'.repeat(200);
     expect(count(cjk)).toBe(expected(cjk));
   }, 10_000);
+});
+
+describe('createBpeCounter (o200k_base, the AI token estimate)', () => {
+  it('agrees with js-tiktoken on random text', async () => {
+    const { default: o200k } = await import('js-tiktoken/ranks/o200k_base');
+    const reference200k = new Tiktoken(o200k);
+    const count200k = createBpeCounter(o200k);
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 60 }), (text) => {
+        expect(count200k(text)).toBe(reference200k.encode(text, [], []).length);
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
