@@ -130,6 +130,14 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     quota: new ExecutionTokenQuota(executions),
     metrics,
   });
+  if (config.kb.queue.kind === 'sqs') {
+    // The knowledge base's documents and chunks live in this instance's SQLite file; a worker in
+    // another process (Lambda) only sees them if it shares that store.
+    logger.warn(
+      'SQS_QUEUE_URL is set but the knowledge base is stored in local SQLite: API and worker must share ' +
+        'one database (DATA_DIR) for ingestion to work',
+    );
+  }
   const kbParts = createKnowledgeBase(config, logger, db);
   const { kb, queue, worker } = kbParts;
   const backgroundReady = startKnowledgeBase(kb, worker, content, logger);
