@@ -4,6 +4,7 @@
 import { jobFromSqsRecord, type SqsEventRecord } from '../adapters/aws/sqs-queue.js';
 import { createLogger } from '../adapters/log/pino.js';
 import { loadConfig } from '../config.js';
+import { processJob } from '../features/kb/worker.js';
 import { createServices, type Services } from '../services.js';
 
 export interface SqsEvent {
@@ -28,20 +29,24 @@ export async function processSqsEvent(services: Services, event: SqsEvent): Prom
       failures.push({ itemIdentifier: record.messageId });
       continue;
     }
-    try {
-      await kb.handleJob(job.type, job.payload);
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      const last = job.attempt >= config.kb.maxAttempts;
-      logger.warn({ err, jobId: job.id, type: job.type, attempt: job.attempt, last }, 'job failed');
-      if (last) await kb.jobGaveUp(job.type, job.payload, message);
-      // Backoff: the message comes back after a jittered, growing delay rather than the queue's fixed
-      // visibility timeout (on the last attempt, at once, so the redrive policy dead-letters it).
-      await services.queue.fail(job, message).catch((failErr: unknown) => {
-        logger.warn({ err: failErr, jobId: job.id }, 'could not schedule the retry');
-      });
-      failures.push({ itemIdentifier: record.messageId });
-    }
+    // Failed jobs are retried with backoff: the message comes back after a jittered, growing delay
+    // rather than the queue's fixed visibility timeout (on the last attempt at once, so the redrive
+    // policy dead-letters it).
+    const succeeded = await processJob(
+      services.queue,
+      job,
+      (type, payload) => kb.handleJob(type, payload),
+      logger,
+      {
+        maxAttempts: config.kb.maxAttempts,
+        onGiveUp: (given, error) => kb.jobGaveUp(given.type, given.payload, error),
+        acknowledge: false,
+      },
+    ).catch((err: unknown) => {
+      logger.warn({ err, jobId: job.id }, 'could not schedule the retry');
+      return false;
+    });
+    if (!succeeded) failures.push({ itemIdentifier: record.messageId });
   }
   return { batchItemFailures: failures };
 }

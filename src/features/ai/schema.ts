@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { CollectionName } from '../kb/collection-name.js';
 
 export const ProviderName = z
   .enum(['openai', 'anthropic', 'google', 'gemini', 'openai-compatible'])
@@ -44,11 +45,9 @@ export const Rag = {
         'Retrieve the best chunks from your knowledge base for the last user message, pass them as numbered ' +
         'context and return them as `sources` (a `sources` event before the first `delta` when streaming)',
     }),
-  collection: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lowercase letters, digits and dashes, 1–40 characters')
-    .optional()
-    .openapi({ description: 'With useRag: search only this collection (`engify` = the shared one)' }),
+  collection: CollectionName.optional().openapi({
+    description: 'With useRag: search only this collection (`engify` = the shared one)',
+  }),
   ragTopK: z
     .number()
     .int()

@@ -5,6 +5,7 @@ import { AppError } from '../../lib/errors.js';
 import type { JobQueue } from '../../ports/job-queue.js';
 import { BUILTIN_COLLECTION, type KbDocument as KbDocumentRow } from '../../ports/knowledge-store.js';
 import { errorContent, jsonBody, jsonContent, signedIn } from '../shared-schema.js';
+import { CollectionName } from './collection-name.js';
 import type { KnowledgeBaseService } from './service.js';
 
 const DocumentStatus = z.enum(['queued', 'processing', 'ready', 'failed']);
@@ -48,10 +49,6 @@ const IdParam = z.object({
     .max(100)
     .openapi({ param: { name: 'id', in: 'path' } }),
 });
-
-const CollectionName = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lowercase letters, digits and dashes, 1–40 characters');
 
 const ListQuery = z.object({
   collection: CollectionName.optional(),

@@ -15,6 +15,7 @@ import {
 } from '../../ports/knowledge-store.js';
 import type { Logger } from '../../ports/logger.js';
 import type { VectorEntry, VectorIndex } from '../../ports/vector-index.js';
+import { COLLECTION_NAME } from './collection-name.js';
 import { chunkDocument, type TokenCounter } from './chunk.js';
 import { ExtractError, extractText } from './extract.js';
 import { detectType, type KbMediaType } from './sniff.js';
@@ -92,9 +93,6 @@ function titleFromFilename(filename: string): string {
   const base = filename.replace(/^.*[\\/]/, '').replace(/\.[A-Za-z0-9]+$/, '');
   return base.replace(/[-_]+/g, ' ').trim().slice(0, MAX_TITLE_CHARS) || 'Untitled';
 }
-
-/** Collection names users may create: short, URL-safe; `engify` is reserved for the shared one. */
-export const COLLECTION_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
 /**
  * The knowledge base: uploads become documents, a background job turns them into embedded chunks,

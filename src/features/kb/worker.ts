@@ -88,26 +88,30 @@ export class JobWorker {
   }
 }
 
-/** Runs one received job: complete on success, fail (retry or dead-letter) on error. */
+/**
+ * Runs one received job: complete on success (unless `acknowledge` is false: SQS-triggered Lambdas
+ * delete a batch's successful messages themselves), otherwise report the give-up on the last attempt
+ * and fail it (retry with backoff, or dead-letter). Returns whether the handler succeeded.
+ */
 export async function processJob(
   queue: JobQueue,
   job: ReceivedJob,
   handler: JobHandler,
   logger: Logger,
-  options: Pick<WorkerOptions, 'maxAttempts' | 'onGiveUp'>,
+  options: Pick<WorkerOptions, 'maxAttempts' | 'onGiveUp'> & { acknowledge?: boolean },
 ): Promise<boolean> {
   const started = performance.now();
   try {
     await handler(job.type, job.payload);
-    await queue.complete(job);
-    logger.debug({ jobId: job.id, type: job.type, ms: Math.round(performance.now() - started) }, 'job done');
-    return true;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const last = job.attempt >= options.maxAttempts;
     logger.warn({ err, jobId: job.id, type: job.type, attempt: job.attempt, last }, 'job failed');
-    await queue.fail(job, message);
     if (last) await options.onGiveUp?.(job, message);
+    await queue.fail(job, message);
     return false;
   }
+  if (options.acknowledge !== false) await queue.complete(job);
+  logger.debug({ jobId: job.id, type: job.type, ms: Math.round(performance.now() - started) }, 'job done');
+  return true;
 }
