@@ -28,14 +28,18 @@ import type { KnowledgeBaseService } from '../kb/service.js';
 /** What the SSE routes send: the run's events, plus `sources` right after `start` with useRag. */
 type StreamEvent = RunEvent | { type: 'sources'; sources: RagSource[] };
 
-async function* withSources(
+function withSources(
   events: AsyncGenerator<RunEvent>,
   sources: RagSource[] | null,
 ): AsyncGenerator<StreamEvent> {
-  for await (const event of events) {
-    yield event;
-    if (event.type === 'start' && sources) yield { type: 'sources', sources };
-  }
+  // Without retrieval the run's own events go out as they are: no extra layer on the streaming path.
+  if (!sources) return events;
+  return (async function* () {
+    for await (const event of events) {
+      yield event;
+      if (event.type === 'start') yield { type: 'sources' as const, sources };
+    }
+  })();
 }
 
 const sse = (description: string) => ({
