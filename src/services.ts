@@ -8,12 +8,12 @@ import { FsBlobStore } from './adapters/fs/blob-store.js';
 import { SqliteJobQueue } from './adapters/sqlite/job-queue.js';
 import { SqliteKnowledgeStore } from './adapters/sqlite/knowledge-store.js';
 import { SqliteVectorIndex } from './adapters/sqlite/vector-index.js';
-import { validateCatalog } from './features/catalog/validate.js';
-import { guideSource, patternMarkdown } from './features/kb/builtin.js';
+import type { Catalog } from './features/catalog/validate.js';
+import { guideSource, patternMarkdown, type BuiltinSource } from './features/kb/builtin.js';
 import { KnowledgeBaseService } from './features/kb/service.js';
 import { JobWorker } from './features/kb/worker.js';
 import type { BlobStore } from './ports/blob-store.js';
-import type { ContentSource, RawContent } from './ports/content-source.js';
+import type { RawContent } from './ports/content-source.js';
 import type { JobQueue } from './ports/job-queue.js';
 import { join } from 'node:path';
 import { Argon2PasswordHasher } from './adapters/argon2/password-hasher.js';
@@ -92,11 +92,12 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const limiter: RateLimiter = config.redisUrl
     ? new RedisRateLimiter(config.redisUrl, logger)
     : new MemoryRateLimiter();
-  const fsContent = new FsContentSource(config.contentDir);
-  let contentRead: Promise<RawContent> | undefined;
-  const content: ContentSource = { read: () => (contentRead ??= fsContent.read()) };
+  const content = new FsContentSource(config.contentDir);
+  let raw: RawContent;
+  let builtin: Catalog;
   try {
-    await syncBuiltinContent(content, catalog, logger);
+    raw = await content.read();
+    ({ catalog: builtin } = await syncBuiltinContent({ read: async () => raw }, catalog, logger));
   } catch (err) {
     await limiter.close();
     await catalog.close();
@@ -138,9 +139,16 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
         'one database (DATA_DIR) for ingestion to work',
     );
   }
-  const kbParts = createKnowledgeBase(config, logger, db);
-  const { kb, queue, worker } = kbParts;
-  const backgroundReady = startKnowledgeBase(kb, worker, content, logger);
+  const { kb, queue, worker } = createKnowledgeBase(config, logger, db);
+  const backgroundReady = startKnowledgeBase(
+    kb,
+    worker,
+    [
+      ...builtin.patterns.map(patternMarkdown),
+      ...raw.guides.map((g) => guideSource(g.file.replace(/^.*\//, '').replace(/\.md$/, ''), String(g.data))),
+    ],
+    logger,
+  );
   return {
     config,
     logger,
@@ -244,18 +252,12 @@ function createKnowledgeBase(config: Config, logger: Logger, db: ReturnType<type
 async function startKnowledgeBase(
   kb: KnowledgeBaseService,
   worker: JobWorker | null,
-  content: ContentSource,
+  sources: BuiltinSource[],
   logger: Logger,
 ): Promise<void> {
   try {
     const embedder = await kb.embedder();
     await kb.ensureEmbedderConsistency();
-    const raw = await content.read();
-    const catalog = validateCatalog(raw);
-    const sources = [
-      ...catalog.patterns.map(patternMarkdown),
-      ...raw.guides.map((g) => guideSource(g.file.replace(/^.*\//, '').replace(/\.md$/, ''), String(g.data))),
-    ];
     const report = await kb.syncBuiltin(sources);
     logger.info({ embeddings: embedder.kind, documents: sources.length, ...report }, 'knowledge base ready');
   } catch (err) {
