@@ -21,6 +21,7 @@ import { requireJsonBody, requireMultipartBody } from './http/content-type.js';
 import type { AppEnv } from './http/env.js';
 import { onError, onNotFound, validationError } from './http/errors.js';
 import { clientIp, DEFAULT_LIMITS, rateLimit, type Identity, type Limits } from './http/rate-limit.js';
+import { jsonBodyLimit } from './http/node-request.js';
 import { requestLog } from './http/request-log.js';
 import { API_CSP, baseSecurityHeaders } from './http/security-headers.js';
 import { AppError } from './lib/errors.js';
@@ -66,7 +67,8 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
         throw new AppError(413, 'payload_too_large', `Request body is over ${maxSize} bytes`);
       },
     });
-  const jsonLimit = limitBody(services.config.bodyLimitBytes);
+  // JSON bodies are read straight from the socket on Node (see node-request.ts).
+  const jsonLimit = jsonBodyLimit(services.config.bodyLimitBytes);
   // Room for the multipart framing around a file of the largest allowed size.
   const uploadLimit = limitBody(services.config.kb.maxUploadBytes + 64 * 1024);
   api.use((c, next) => (isUpload(c) ? uploadLimit(c, next) : jsonLimit(c, next)));

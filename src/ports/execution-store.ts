@@ -58,6 +58,9 @@ export interface ExecutionStore {
   ): Promise<void>;
   get(userId: string, id: string): Promise<Execution | null>;
   list(query: ExecutionQuery): Promise<{ items: Omit<Execution, 'output'>[]; nextCursor: string | null }>;
-  /** Input + output tokens the user spent since `since` (for the daily quota). */
-  tokensSince(userId: string, since: string): Promise<number>;
+  /**
+   * Input + output tokens of the user's executions created on `day` (UTC, `YYYY-MM-DD`), for the daily
+   * quota. Called before every model call: an adapter answers it without scanning the day's runs.
+   */
+  tokensOnDay(userId: string, day: string): Promise<number>;
 }

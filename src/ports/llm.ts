@@ -19,6 +19,8 @@ export interface LlmRequest {
 
 /** What a provider streams back, normalised across providers. */
 export type LlmEvent =
+  /** The provider accepted the request and its answer is starting (response headers received). */
+  | { type: 'open' }
   | { type: 'delta'; text: string }
   /** Token counts exactly as the provider reported them (either may be missing). */
   | { type: 'finish'; finishReason: string; inputTokens: number | null; outputTokens: number | null };

@@ -25,6 +25,8 @@ export interface ProviderKeyStore {
   list(userId: string): Promise<ProviderKey[]>;
   /** The user's key with its sealed secret, or null (also for other users' keys). */
   get(userId: string, id: string): Promise<StoredProviderKey | null>;
+  /** The user's oldest key for `provider` with its sealed secret (the one runs use by default), or null. */
+  firstOfProvider(userId: string, provider: Provider): Promise<StoredProviderKey | null>;
   delete(userId: string, id: string): Promise<boolean>;
   touch(id: string, at: string): Promise<void>;
   /** Every stored key, in pages, for master-key rotation. */

@@ -101,9 +101,16 @@ export class AiSdkLlmClient implements LlmClient {
     return provider === 'openai-compatible' || requested ? this.options.outbound.fetch : this.directFetch;
   }
 
-  private model(request: LlmRequest): LanguageModelV3 {
+  private model(request: LlmRequest, onResponse?: () => void): LanguageModelV3 {
     const baseURL = this.baseURL(request.provider, request.baseURL);
-    const fetch = this.fetchFor(request.provider, request.baseURL);
+    const base = this.fetchFor(request.provider, request.baseURL);
+    const fetch: typeof globalThis.fetch = onResponse
+      ? async (input, init) => {
+          const res = await base(input, init);
+          onResponse();
+          return res;
+        }
+      : base;
     const common = { apiKey: request.apiKey, baseURL, fetch };
     switch (request.provider) {
       case 'openai':
@@ -142,16 +149,25 @@ export class AiSdkLlmClient implements LlmClient {
     ];
     let reader: ReadableStreamDefaultReader<LanguageModelV3StreamPart> | undefined;
     try {
-      const model = this.model(request);
-      const { stream } = await model.doStream({
-        prompt,
-        ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-        // Anthropic requires an explicit output budget; 4096 is the API's ceiling for our requests anyway.
-        ...(request.maxTokens !== undefined || request.provider === 'anthropic'
-          ? { maxOutputTokens: request.maxTokens ?? 4096 }
-          : {}),
-        abortSignal: signal,
-      });
+      // `open` as soon as the response headers arrive: the OpenAI provider's doStream itself resolves
+      // only at the first output chunk (it reads ahead for in-band errors).
+      let responded!: () => void;
+      const response = new Promise<'open'>((resolve) => (responded = () => resolve('open')));
+      const model = this.model(request, responded);
+      const streaming = Promise.resolve(
+        model.doStream({
+          prompt,
+          ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+          // Anthropic requires an explicit output budget; 4096 is the API's ceiling for our requests anyway.
+          ...(request.maxTokens !== undefined || request.provider === 'anthropic'
+            ? { maxOutputTokens: request.maxTokens ?? 4096 }
+            : {}),
+          abortSignal: signal,
+        }),
+      );
+      streaming.catch(() => undefined); // awaited below; a consumer that leaves after `open` never does
+      if ((await Promise.race([response, streaming])) === 'open') yield { type: 'open' };
+      const { stream } = await streaming;
       reader = stream.getReader();
       for (;;) {
         const { done, value: part } = await reader.read();

@@ -154,10 +154,12 @@ export class SqliteExecutionStore implements ExecutionStore {
     };
   }
 
-  async tokensSince(userId: string, since: string): Promise<number> {
-    return this.stmt<[string, string], { n: number }>(
-      `SELECT coalesce(sum(coalesce(input_tokens, 0) + coalesce(output_tokens, 0)), 0) AS n
-         FROM executions WHERE user_id = ? AND created_at >= ?`,
-    ).get(userId, since)!.n;
+  async tokensOnDay(userId: string, day: string): Promise<number> {
+    // Kept by triggers on executions (migration 8): one row per user and UTC day.
+    return (
+      this.stmt<[string, string], { tokens: number }>(
+        'SELECT tokens FROM token_usage_daily WHERE user_id = ? AND day = ?',
+      ).get(userId, day)?.tokens ?? 0
+    );
   }
 }

@@ -215,4 +215,49 @@ export const migrations: Migration[] = [
   },
   { version: 6, name: 'knowledge base', sql: KB_MIGRATION_SQL },
   { version: 7, name: 'job queue', sql: JOBS_MIGRATION_SQL },
+  {
+    version: 8,
+    name: 'daily token counters',
+    sql: `
+      -- The daily quota is checked before every model call. Summing the day's executions grows with
+      -- the day's runs; these counters, kept by triggers, answer it with one row read. The day is the
+      -- UTC day the execution was created, as the sum was.
+      CREATE TABLE token_usage_daily (
+        user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        day TEXT NOT NULL,
+        tokens INTEGER NOT NULL,
+        PRIMARY KEY (user_id, day)
+      ) WITHOUT ROWID;
+      INSERT INTO token_usage_daily (user_id, day, tokens)
+        SELECT user_id, substr(created_at, 1, 10),
+               sum(coalesce(input_tokens, 0) + coalesce(output_tokens, 0))
+          FROM executions GROUP BY user_id, substr(created_at, 1, 10);
+      CREATE TRIGGER executions_tokens_insert AFTER INSERT ON executions
+        WHEN coalesce(NEW.input_tokens, 0) + coalesce(NEW.output_tokens, 0) <> 0
+      BEGIN
+        INSERT INTO token_usage_daily (user_id, day, tokens)
+          VALUES (NEW.user_id, substr(NEW.created_at, 1, 10),
+                  coalesce(NEW.input_tokens, 0) + coalesce(NEW.output_tokens, 0))
+          ON CONFLICT (user_id, day) DO UPDATE SET tokens = tokens + excluded.tokens;
+      END;
+      CREATE TRIGGER executions_tokens_update AFTER UPDATE OF input_tokens, output_tokens ON executions
+        WHEN coalesce(NEW.input_tokens, 0) + coalesce(NEW.output_tokens, 0)
+             <> coalesce(OLD.input_tokens, 0) + coalesce(OLD.output_tokens, 0)
+      BEGIN
+        INSERT INTO token_usage_daily (user_id, day, tokens)
+          VALUES (NEW.user_id, substr(NEW.created_at, 1, 10),
+                  coalesce(NEW.input_tokens, 0) + coalesce(NEW.output_tokens, 0)
+                  - coalesce(OLD.input_tokens, 0) - coalesce(OLD.output_tokens, 0))
+          ON CONFLICT (user_id, day) DO UPDATE SET tokens = tokens + excluded.tokens;
+      END;
+      CREATE TRIGGER executions_tokens_delete AFTER DELETE ON executions
+        WHEN coalesce(OLD.input_tokens, 0) + coalesce(OLD.output_tokens, 0) <> 0
+      BEGIN
+        UPDATE token_usage_daily
+           SET tokens = tokens - coalesce(OLD.input_tokens, 0) - coalesce(OLD.output_tokens, 0)
+         WHERE user_id = OLD.user_id AND day = substr(OLD.created_at, 1, 10);
+      END;
+      DROP INDEX executions_usage;
+    `,
+  },
 ];

@@ -71,6 +71,13 @@ export class SqliteProviderKeyStore implements ProviderKeyStore {
     return row ? toStored(row) : null;
   }
 
+  async firstOfProvider(userId: string, provider: Provider): Promise<StoredProviderKey | null> {
+    const row = this.stmt<[string, string], Row>(
+      'SELECT * FROM provider_keys WHERE user_id = ? AND provider = ? ORDER BY created_at, id LIMIT 1',
+    ).get(userId, provider);
+    return row ? toStored(row) : null;
+  }
+
   async delete(userId: string, id: string): Promise<boolean> {
     return this.stmt('DELETE FROM provider_keys WHERE user_id = ? AND id = ?').run(userId, id).changes > 0;
   }

@@ -9,7 +9,7 @@ export const DAILY_TOKEN_QUOTAS: Record<Tier, number | null> = {
   team: 10_000_000,
 };
 
-/** Counts today's tokens from the executions themselves, so the quota survives restarts and is exact. */
+/** Counts today's tokens from the stored executions (a per-day counter), so the quota survives restarts and is exact. */
 export class ExecutionTokenQuota implements TokenQuota {
   constructor(
     private readonly executions: ExecutionStore,
@@ -22,7 +22,7 @@ export class ExecutionTokenQuota implements TokenQuota {
     const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
     const reset = new Date(start.getTime() + 24 * 3600 * 1000);
     return {
-      used: await this.executions.tokensSince(userId, start.toISOString()),
+      used: await this.executions.tokensOnDay(userId, start.toISOString().slice(0, 10)),
       limit: this.quotas[tier],
       resetAt: reset.toISOString(),
     };

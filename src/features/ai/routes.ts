@@ -24,6 +24,7 @@ import {
 import type { AiService, RunEvent, RunRequest } from './service.js';
 import { retrievalQuery, withRagContext, type RagSource } from '../kb/rag-context.js';
 import type { KnowledgeBaseService } from '../kb/service.js';
+import { clientAbortController } from '../../http/node-request.js';
 
 /** What the SSE routes send: the run's events, plus `sources` right after `start` with useRag. */
 type StreamEvent = RunEvent | { type: 'sources'; sources: RagSource[] };
@@ -148,15 +149,6 @@ export interface AiRouteOptions {
   heartbeatMs: number;
 }
 
-/** Aborts when the client goes away (request signal or SSE stream cancel). */
-function clientSignal(c: Context<AppEnv>): AbortController {
-  const controller = new AbortController();
-  const signal = c.req.raw.signal;
-  if (signal.aborted) controller.abort();
-  else signal.addEventListener('abort', () => controller.abort(), { once: true });
-  return controller;
-}
-
 function eventData(event: StreamEvent): Record<string, unknown> {
   const { type: _type, ...data } = event;
   return data;
@@ -205,21 +197,27 @@ async function pipeSse(
   events: AsyncGenerator<StreamEvent>,
   heartbeatMs: number,
   column?: number,
+  /** The first `events.next()`, when the caller already started the run (see `respond`). */
+  first?: Promise<IteratorResult<StreamEvent>>,
 ): Promise<void> {
   let waiting = true;
   const heartbeat = setInterval(() => {
     if (waiting) void stream.write(': heartbeat\n\n');
   }, heartbeatMs);
+  let done = false;
   try {
-    for await (const event of events) {
+    for (let next = await (first ?? events.next()); !next.done; next = await events.next()) {
+      const event = next.value;
       if (event.type === 'delta') waiting = false;
       await stream.writeSSE({
         event: event.type,
         data: JSON.stringify(column === undefined ? eventData(event) : { column, ...eventData(event) }),
       });
     }
+    done = true;
   } finally {
     clearInterval(heartbeat);
+    if (!done) await events.return(undefined);
   }
 }
 
@@ -275,7 +273,7 @@ export function aiRoutes(
     promptSlug: string | null,
   ) => {
     const user = requireUser(c).user;
-    const controller = clientSignal(c);
+    const controller = clientAbortController(c);
     const context = { user, signal: controller.signal, promptSlug };
     const prepared = await ai.prepare(base, context);
     const { request, sources } = await retrieve(user.id, base, rag);
@@ -291,9 +289,12 @@ export function aiRoutes(
   ) => {
     const { controller, events, sources } = await begin(c, base, rag, promptSlug);
     if (stream) {
+      // The run (and with it the provider request) starts now; the SSE response is set up meanwhile.
+      const first = events.next();
+      first.catch(() => undefined); // awaited in pipeSse
       return streamSSE(c, async (sse) => {
         sse.onAbort(() => controller.abort());
-        await pipeSse(sse, events, options.heartbeatMs);
+        await pipeSse(sse, events, options.heartbeatMs, undefined, first);
       });
     }
     const result = await collect(events);
@@ -323,7 +324,7 @@ export function aiRoutes(
     const user = requireUser(c).user;
     const input = c.req.valid('json' as never) as z.infer<typeof CompareRequest>;
     await ai.assertQuota(user);
-    const controller = clientSignal(c);
+    const controller = clientAbortController(c);
     const compareId = randomUUID();
     return streamSSE(c, async (sse) => {
       sse.onAbort(() => controller.abort());

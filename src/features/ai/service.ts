@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from '../../lib/errors.js';
 import type { User } from '../../ports/account-store.js';
 import type { ExecutionStore } from '../../ports/execution-store.js';
-import { LlmError, type ChatMessage, type LlmClient } from '../../ports/llm.js';
+import { LlmError, type LlmEvent, type ChatMessage, type LlmClient } from '../../ports/llm.js';
 import type { Metrics } from '../../ports/metrics.js';
 import type { Provider } from '../../ports/provider-key-store.js';
 import type { TokenQuota } from '../../ports/quota.js';
@@ -112,7 +112,9 @@ export class AiService {
       keyId: request.keyId,
     });
     const provider = resolved.key.provider;
-    return { resolved, provider, model: request.model ?? DEFAULT_MODELS[provider] };
+    // Known before the provider answers, so a caller can name the execution (headers, ids) up front.
+    const executionId = randomUUID();
+    return { resolved, provider, model: request.model ?? DEFAULT_MODELS[provider], executionId };
   }
 
   async *run(
@@ -120,12 +122,11 @@ export class AiService {
     context: RunContext,
     prepared?: Awaited<ReturnType<AiService['prepare']>>,
   ): AsyncGenerator<RunEvent> {
-    const { resolved, provider, model } = prepared ?? (await this.prepare(request, context));
+    const { resolved, provider, model, executionId } = prepared ?? (await this.prepare(request, context));
     const now = this.deps.now ?? (() => performance.now());
     const retry = this.deps.retry ?? DEFAULT_RETRY;
     const random = this.deps.random ?? Math.random;
     const dims = { provider, model };
-    const executionId = randomUUID();
     const options = {
       ...(request.options?.temperature !== undefined ? { temperature: request.options.temperature } : {}),
       ...(request.options?.maxTokens !== undefined ? { maxTokens: request.options.maxTokens } : {}),
@@ -133,8 +134,9 @@ export class AiService {
     this.deps.metrics.record('PromptExecutions', 1, 'Count', dims);
     const upstream = new AbortController();
     const signal = AbortSignal.any([context.signal, upstream.signal]);
-    // The provider call starts before `start` is handed out: the caller writes that event while the
-    // request is already on its way, instead of delaying the upstream call by one write.
+    // The provider request goes out first. The execution row is written, and `start` handed out, once
+    // the provider has answered (response headers, first token or failure): this thread does nothing
+    // else while the request travels, and the insert overlaps the provider's own time to first token.
     const call = () => {
       const events = this.deps.llm.stream({
         provider,
@@ -152,38 +154,41 @@ export class AiService {
     };
     const started = now();
     let current = call();
-    // Let the HTTP client put the request on the wire before this thread does anything else: the
-    // execution row is written (and `start` sent) while the request travels; a failed write stops it.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    try {
-      const createdAt = new Date().toISOString();
-      await this.deps.executions.create({
-        id: executionId,
-        userId: context.user.id,
-        promptSlug: context.promptSlug ?? null,
-        provider,
-        model,
-        keyId: resolved.key.id,
-        options,
-        compareId: context.compareId ?? null,
-        inputTokens: null,
-        outputTokens: null,
-        tokensEstimated: false,
-        costUsd: null,
-        priceVersion: null,
-        latencyMs: null,
-        ttftMs: null,
-        status: 'running',
-        errorCode: null,
-        output: '',
-        createdAt,
-        finishedAt: null,
-      });
-    } catch (err) {
-      upstream.abort();
-      throw err;
-    }
-    yield { type: 'start', executionId, provider, model };
+    let announced = false;
+    const createdAt = new Date().toISOString();
+    /** Writes the running execution and yields `start`, once; a failed write stops the provider call. */
+    const announce = async function* (this: AiService): AsyncGenerator<RunEvent> {
+      if (announced) return;
+      announced = true;
+      try {
+        await this.deps.executions.create({
+          id: executionId,
+          userId: context.user.id,
+          promptSlug: context.promptSlug ?? null,
+          provider,
+          model,
+          keyId: resolved.key.id,
+          options,
+          compareId: context.compareId ?? null,
+          inputTokens: null,
+          outputTokens: null,
+          tokensEstimated: false,
+          costUsd: null,
+          priceVersion: null,
+          latencyMs: null,
+          ttftMs: null,
+          status: 'running',
+          errorCode: null,
+          output: '',
+          createdAt,
+          finishedAt: null,
+        });
+      } catch (err) {
+        upstream.abort();
+        throw err;
+      }
+      yield { type: 'start', executionId, provider, model };
+    }.bind(this);
 
     let output = '';
     let ttftMs: number | null = null;
@@ -192,33 +197,45 @@ export class AiService {
     let failure: LlmError | null = null;
 
     for (let attempt = 0; ; attempt++) {
+      let error: unknown = null;
+      let next: IteratorResult<LlmEvent> | null = null;
       try {
-        for (let next = await current.first; !next.done; next = await current.iterator.next()) {
-          const event = next.value;
-          if (event.type === 'delta') {
-            if (ttftMs === null) ttftMs = now() - started;
-            output += event.text;
-            yield { type: 'delta', text: event.text };
-          } else {
-            finish = event;
-          }
-        }
-        break;
+        next = await current.first;
       } catch (err) {
-        if (context.signal.aborted) break;
-        const error =
-          err instanceof LlmError ? err : new LlmError('provider_unavailable', 'Provider call failed');
-        if (ttftMs === null && error.retryable && attempt < retry.maxRetries) {
-          const backoff = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** attempt);
-          const hinted = error.options.retryAfterSec !== undefined ? error.options.retryAfterSec * 1000 : 0;
-          await sleep(Math.min(retry.maxDelayMs, Math.max(hinted, random() * backoff)), context.signal);
-          if (context.signal.aborted) break;
-          current = call();
-          continue;
-        }
-        failure = error;
-        break;
+        error = err;
       }
+      yield* announce();
+      if (next) {
+        try {
+          for (; !next.done; next = await current.iterator.next()) {
+            const event = next.value;
+            if (event.type === 'delta') {
+              if (ttftMs === null) ttftMs = now() - started;
+              output += event.text;
+              yield { type: 'delta', text: event.text };
+            } else if (event.type === 'finish') {
+              finish = event;
+            }
+          }
+          break;
+        } catch (err) {
+          error = err;
+        }
+      }
+      if (context.signal.aborted) break;
+      const llmError =
+        error instanceof LlmError ? error : new LlmError('provider_unavailable', 'Provider call failed');
+      if (ttftMs === null && llmError.retryable && attempt < retry.maxRetries) {
+        const backoff = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** attempt);
+        const hinted =
+          llmError.options.retryAfterSec !== undefined ? llmError.options.retryAfterSec * 1000 : 0;
+        await sleep(Math.min(retry.maxDelayMs, Math.max(hinted, random() * backoff)), context.signal);
+        if (context.signal.aborted) break;
+        current = call();
+        continue;
+      }
+      failure = llmError;
+      break;
     }
 
     const latencyMs = Math.round(now() - started);

@@ -22,6 +22,7 @@ import {
   type CompletionMeta,
   type TokenUsage,
 } from './translate.js';
+import { clientAbortController } from '../../http/node-request.js';
 
 // An OpenAI-compatible surface under /api/v1, so the official `openai` SDKs (baseURL `<engify>/api/v1`)
 // and tools that speak Chat Completions run on the caller's own provider keys through AiService:
@@ -126,15 +127,6 @@ const requireApiKey: MiddlewareHandler<AppEnv> = async (c, next) => {
   );
 };
 
-/** Aborts when the client goes away (request signal or SSE stream cancel). */
-function clientSignal(c: Context<AppEnv>): AbortController {
-  const controller = new AbortController();
-  const signal = c.req.raw.signal;
-  if (signal.aborted) controller.abort();
-  else signal.addEventListener('abort', () => controller.abort(), { once: true });
-  return controller;
-}
-
 /** AiService.prepare, with the errors that are about `model` named as such. */
 async function prepare(ai: AiService, run: RunRequest, context: RunContext, model: string) {
   try {
@@ -189,7 +181,14 @@ async function respondStream(
   includeUsage: boolean,
   heartbeatMs: number,
 ): Promise<Response> {
-  const pending = events.next();
+  // `start` comes once the provider answers; what decides between an HTTP error and a stream is the
+  // event after it.
+  const pending = (async () => {
+    for (;;) {
+      const result = await events.next();
+      if (result.done || result.value.type !== 'start') return result;
+    }
+  })();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const early = await Promise.race([
     pending,
@@ -272,13 +271,11 @@ export function openAiCompatRoutes(
     const input = c.req.valid('json' as never) as ChatCompletionRequest;
     try {
       const { run, stream, includeUsage } = toRunRequest(input);
-      const controller = clientSignal(c);
+      const controller = clientAbortController(c);
       const context: RunContext = { user, signal: controller.signal };
       const prepared = await prepare(ai, run, context, input.model);
       const events = ai.run(run, context, prepared);
-      const start = await events.next();
-      if (start.done || start.value.type !== 'start') return ABORTED();
-      const { executionId } = start.value;
+      const { executionId } = prepared;
       c.header('X-Engify-Execution-Id', executionId);
       const meta = {
         id: `chatcmpl-${executionId}`,

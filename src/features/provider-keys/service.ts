@@ -119,10 +119,11 @@ export class ProviderKeyService {
         );
       }
     } else {
-      const keys = await this.store.list(userId);
-      const provider = wanted.provider ?? (await this.store.getDefaultProvider(userId)) ?? keys[0]?.provider;
-      const match = keys.find((k) => k.provider === provider);
-      if (match) key = await this.store.get(userId, match.id);
+      const provider =
+        wanted.provider ??
+        (await this.store.getDefaultProvider(userId)) ??
+        (await this.store.list(userId))[0]?.provider;
+      if (provider) key = await this.store.firstOfProvider(userId, provider);
     }
     if (!key) {
       throw AppError.badRequest(
