@@ -333,6 +333,61 @@ describe('over real HTTP', () => {
   });
   afterAll(async () => server?.close());
 
+  it('streams a run over the wire: start, deltas, usage, done, in order', async () => {
+    fake.setBehavior({
+      provider: 'openai',
+      reply: 'over the wire',
+      usage: { inputTokens: 4, outputTokens: 3 },
+    });
+    const res = await fetch(`${base}/api/ai/stream`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json', origin: base },
+      body: JSON.stringify({ ...ask('stream me'), provider: 'openai' }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/event-stream');
+    expect(res.headers.get('x-request-id')).toBeTruthy();
+    const { events } = await readSse(res);
+    const types = events.map((e) => e.event);
+    expect(types[0]).toBe('start');
+    expect(types.slice(-2)).toEqual(['usage', 'done']);
+    const text = events
+      .filter((e) => e.event === 'delta')
+      .map((e) => e.data.text)
+      .join('');
+    expect(text).toBe('over the wire');
+    expect(events.at(-2)!.data).toMatchObject({ inputTokens: 4, outputTokens: 3 });
+    expect(fake.requests.at(-1)!.body).toMatchObject({ messages: [{ role: 'user', content: 'stream me' }] });
+  });
+
+  it('refuses a JSON body over the limit with 413, declared or chunked, and keeps serving', async () => {
+    const big = JSON.stringify({ ...ask('x'.repeat(2 * 1024 * 1024)), provider: 'openai' });
+    const declared = await fetch(`${base}/api/ai/stream`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json', origin: base },
+      body: big,
+    });
+    expect(declared.status).toBe(413);
+    expect((await declared.json()) as Json).toMatchObject({ error: { code: 'payload_too_large' } });
+    // No content-length: the body arrives chunked and is cut off as it grows past the limit.
+    const bytes = new TextEncoder().encode(big);
+    const chunked = await fetch(`${base}/api/ai/stream`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json', origin: base },
+      body: new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < bytes.length; i += 64 * 1024)
+            controller.enqueue(bytes.subarray(i, i + 64 * 1024));
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
+    const health = await fetch(`${base}/api/health`);
+    expect(health.status).toBe(200);
+  });
+
   it('aborts the upstream request when the client disconnects', async () => {
     fake.setBehavior({
       provider: 'openai',

@@ -1,6 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { randomUUID } from 'node:crypto';
 import { requireUser } from '../../http/auth.js';
@@ -25,6 +24,7 @@ import type { AiService, RunEvent, RunRequest } from './service.js';
 import { retrievalQuery, withRagContext, type RagSource } from '../kb/rag-context.js';
 import type { KnowledgeBaseService } from '../kb/service.js';
 import { clientAbortController } from '../../http/node-request.js';
+import { sseResponse, type SseWriter } from '../../http/sse.js';
 
 /** What the SSE routes send: the run's events, plus `sources` right after `start` with useRag. */
 type StreamEvent = RunEvent | { type: 'sources'; sources: RagSource[] };
@@ -193,7 +193,7 @@ async function collect(events: AsyncGenerator<StreamEvent>) {
 }
 
 async function pipeSse(
-  stream: SSEStreamingApi,
+  stream: SseWriter,
   events: AsyncGenerator<StreamEvent>,
   heartbeatMs: number,
   column?: number,
@@ -202,14 +202,14 @@ async function pipeSse(
 ): Promise<void> {
   let waiting = true;
   const heartbeat = setInterval(() => {
-    if (waiting) void stream.write(': heartbeat\n\n');
+    if (waiting) stream.comment('heartbeat');
   }, heartbeatMs);
   let done = false;
   try {
     for (let next = await (first ?? events.next()); !next.done; next = await events.next()) {
       const event = next.value;
       if (event.type === 'delta') waiting = false;
-      await stream.writeSSE({
+      stream.send({
         event: event.type,
         data: JSON.stringify(column === undefined ? eventData(event) : { column, ...eventData(event) }),
       });
@@ -292,10 +292,11 @@ export function aiRoutes(
       // The run (and with it the provider request) starts now; the SSE response is set up meanwhile.
       const first = events.next();
       first.catch(() => undefined); // awaited in pipeSse
-      return streamSSE(c, async (sse) => {
-        sse.onAbort(() => controller.abort());
-        await pipeSse(sse, events, options.heartbeatMs, undefined, first);
-      });
+      return sseResponse(
+        c,
+        (sse) => pipeSse(sse, events, options.heartbeatMs, undefined, first),
+        () => controller.abort(),
+      );
     }
     const result = await collect(events);
     return c.json({ ...result, ...(sources ? { sources } : {}) }, 200);
@@ -326,37 +327,37 @@ export function aiRoutes(
     await ai.assertQuota(user);
     const controller = clientAbortController(c);
     const compareId = randomUUID();
-    return streamSSE(c, async (sse) => {
-      sse.onAbort(() => controller.abort());
-      await sse.writeSSE({
-        event: 'compare',
-        data: JSON.stringify({ compareId, columns: input.targets.length }),
-      });
-      await Promise.all(
-        input.targets.map(async (target, column) => {
-          const request = toRunRequest({ ...target, messages: input.messages, options: input.options });
-          const context = { user, signal: controller.signal, compareId };
-          try {
-            const prepared = await ai.prepare(request, context);
-            await pipeSse(sse, ai.run(request, context, prepared), options.heartbeatMs, column);
-          } catch (error) {
-            // A column that cannot start (no key for that provider, …) fails alone.
-            const appError = error instanceof AppError ? error : null;
-            await sse.writeSSE({
-              event: 'error',
-              data: JSON.stringify({
-                column,
-                code: appError?.code ?? 'internal_error',
-                message: appError?.message ?? 'This column failed',
-                partial: false,
-              }),
-            });
-            if (!appError) c.get('logger').error({ err: error }, 'compare column failed');
-          }
-        }),
-      );
-      await sse.writeSSE({ event: 'end', data: JSON.stringify({ compareId }) });
-    });
+    return sseResponse(
+      c,
+      async (sse) => {
+        sse.send({ event: 'compare', data: JSON.stringify({ compareId, columns: input.targets.length }) });
+        await Promise.all(
+          input.targets.map(async (target, column) => {
+            const request = toRunRequest({ ...target, messages: input.messages, options: input.options });
+            const context = { user, signal: controller.signal, compareId };
+            try {
+              const prepared = await ai.prepare(request, context);
+              await pipeSse(sse, ai.run(request, context, prepared), options.heartbeatMs, column);
+            } catch (error) {
+              // A column that cannot start (no key for that provider, …) fails alone.
+              const appError = error instanceof AppError ? error : null;
+              sse.send({
+                event: 'error',
+                data: JSON.stringify({
+                  column,
+                  code: appError?.code ?? 'internal_error',
+                  message: appError?.message ?? 'This column failed',
+                  partial: false,
+                }),
+              });
+              if (!appError) c.get('logger').error({ err: error }, 'compare column failed');
+            }
+          }),
+        );
+        sse.send({ event: 'end', data: JSON.stringify({ compareId }) });
+      },
+      () => controller.abort(),
+    );
   }) as never);
 
   app.openapi(listExecutions, async (c) => {

@@ -1,6 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from '../../http/env.js';
 import { AppError } from '../../lib/errors.js';
@@ -23,6 +22,7 @@ import {
   type TokenUsage,
 } from './translate.js';
 import { clientAbortController } from '../../http/node-request.js';
+import { sseResponse } from '../../http/sse.js';
 
 // An OpenAI-compatible surface under /api/v1, so the official `openai` SDKs (baseURL `<engify>/api/v1`)
 // and tools that speak Chat Completions run on the caller's own provider keys through AiService:
@@ -201,38 +201,41 @@ async function respondStream(
     return sendError(c, runFailure(early.value.code, early.value.message, early.value.retryAfterSec));
   }
 
-  return streamSSE(c, async (sse) => {
-    sse.onAbort(() => controller.abort());
-    const send = (data: unknown) => sse.writeSSE({ data: JSON.stringify(data) });
-    let waiting = true;
-    const heartbeat = setInterval(() => {
-      if (waiting) void sse.write(': keep-alive\n\n');
-    }, heartbeatMs);
-    try {
-      await send(chunk(meta, { role: 'assistant', content: '' }, null, includeUsage));
-      let usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
-      for (let result = early ?? (await pending); !result.done; result = await events.next()) {
-        const event = result.value;
-        if (event.type === 'delta') {
-          waiting = false;
-          await send(chunk(meta, { content: event.text }, null, includeUsage));
-        } else if (event.type === 'usage') {
-          usage = event;
-        } else if (event.type === 'error') {
-          await send(runFailure(event.code, event.message).body());
-        } else if (event.type === 'done') {
-          await send(chunk(meta, {}, finishReason(event.finishReason), includeUsage));
-          if (includeUsage) await send(usageChunk(meta, usage));
-          await sse.writeSSE({ data: '[DONE]' });
+  return sseResponse(
+    c,
+    async (sse) => {
+      const send = (data: unknown) => sse.send({ data: JSON.stringify(data) });
+      let waiting = true;
+      const heartbeat = setInterval(() => {
+        if (waiting) sse.comment('keep-alive');
+      }, heartbeatMs);
+      try {
+        send(chunk(meta, { role: 'assistant', content: '' }, null, includeUsage));
+        let usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
+        for (let result = early ?? (await pending); !result.done; result = await events.next()) {
+          const event = result.value;
+          if (event.type === 'delta') {
+            waiting = false;
+            send(chunk(meta, { content: event.text }, null, includeUsage));
+          } else if (event.type === 'usage') {
+            usage = event;
+          } else if (event.type === 'error') {
+            send(runFailure(event.code, event.message).body());
+          } else if (event.type === 'done') {
+            send(chunk(meta, {}, finishReason(event.finishReason), includeUsage));
+            if (includeUsage) send(usageChunk(meta, usage));
+            sse.send({ data: '[DONE]' });
+          }
         }
+      } catch (error) {
+        c.get('logger').error({ err: error }, 'openai-compatible stream failed');
+        send(new OpenAiError(500, 'server_error', 'Something went wrong on our side').body());
+      } finally {
+        clearInterval(heartbeat);
       }
-    } catch (error) {
-      c.get('logger').error({ err: error }, 'openai-compatible stream failed');
-      await send(new OpenAiError(500, 'server_error', 'Something went wrong on our side').body());
-    } finally {
-      clearInterval(heartbeat);
-    }
-  });
+    },
+    () => controller.abort(),
+  );
 }
 
 export interface OpenAiCompatOptions {
