@@ -24,7 +24,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { DEFAULT_KEYS } from '../test/fakes/llm-provider.js';
-import { startEngify, startFake, type EngifyHandle, type FakeHandle } from './lib/servers.js';
+import { startBareProxy, startEngify, startFake, type EngifyHandle, type FakeHandle } from './lib/servers.js';
 import { table, updateSectionInFile } from './lib/markdown.js';
 import { fmt, pairedDifferences, summarize, type Summary } from './lib/stats.js';
 import { MethodTimers } from './lib/stage-timers.js';
@@ -116,9 +116,10 @@ async function readSse(res: Response, onBlock: (event: string, data: string) => 
   }
 }
 
-async function direct(fake: FakeHandle, content: string): Promise<Sample> {
+/** Streams straight from the fake (`via` omitted) or through the bare proxy in front of it. */
+async function direct(fake: FakeHandle, content: string, via?: string): Promise<Sample> {
   const t0 = performance.now();
-  const res = await fetch(`${fake.openaiBaseURL}/chat/completions`, {
+  const res = await fetch(via ? `${via}/chat/completions` : `${fake.openaiBaseURL}/chat/completions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${DEFAULT_KEYS.openai}`, 'content-type': 'application/json' },
     // The same body shape the AI SDK sends for Engify's call.
@@ -184,6 +185,8 @@ async function viaEngify(base: string, apiKey: string, content: string): Promise
 
 interface Env {
   fake: FakeHandle;
+  /** A bare Node HTTP proxy in front of the fake: the cost of one more hop, and nothing else. */
+  proxy: { url: string; close(): Promise<void> };
   engify: EngifyHandle;
   dataDir: string;
   apiKey: string;
@@ -242,7 +245,8 @@ async function setup(isolate: boolean): Promise<Env> {
   const created = (await (await call('POST', '/api/me/api-keys', { name: 'bench' }, cookie)).json()) as {
     key: string;
   };
-  return { fake, engify, dataDir, apiKey: created.key, expectedText: reply.join('') };
+  const proxy = await startBareProxy(`${fake.openaiBaseURL}/chat/completions`, isolate);
+  return { fake, proxy, engify, dataDir, apiKey: created.key, expectedText: reply.join('') };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -251,36 +255,44 @@ async function setup(isolate: boolean): Promise<Env> {
 interface Pair {
   direct: Sample;
   engify: Sample;
+  /** The same request through the bare proxy (absent in the profile's rounds). */
+  proxy?: Sample;
 }
 
 let seq = 0;
 const message = () => `Benchmark request ${++seq}: answer in ${P.deltas} words.`;
 
-/** One round: `n` concurrent streams each way; which way goes first alternates with `flip`. */
-async function round(env: Env, n: number, flip: boolean): Promise<Pair[]> {
+/**
+ * One round: `n` concurrent streams each way — direct, through the bare proxy (unless `withProxy` is
+ * false) and through Engify — one way after the other, in an order that rotates with `index`.
+ */
+async function round(env: Env, n: number, index: number, withProxy = true): Promise<Pair[]> {
   const contents = Array.from({ length: n }, message);
-  const runDirect = () => Promise.all(contents.map((c) => direct(env.fake, c)));
-  const runEngify = () => Promise.all(contents.map((c) => viaEngify(env.engify.url, env.apiKey, c)));
-  let d: Sample[];
-  let e: Sample[];
-  if (flip) {
-    e = await runEngify();
-    d = await runDirect();
-  } else {
-    d = await runDirect();
-    e = await runEngify();
+  const ways = {
+    direct: () => Promise.all(contents.map((c) => direct(env.fake, c))),
+    proxy: () => Promise.all(contents.map((c) => direct(env.fake, c, env.proxy.url))),
+    engify: () => Promise.all(contents.map((c) => viaEngify(env.engify.url, env.apiKey, c))),
+  };
+  const names = (withProxy ? ['direct', 'proxy', 'engify'] : ['direct', 'engify']) as (keyof typeof ways)[];
+  const results: Partial<Record<keyof typeof ways, Sample[]>> = {};
+  for (let k = 0; k < names.length; k++) {
+    const name = names[(index + k) % names.length]!;
+    results[name] = await ways[name]();
   }
   env.fake.clearRequests(); // the fake records every request; keep memory flat
-  for (const s of [...d, ...e]) {
+  const d = results.direct!;
+  const e = results.engify!;
+  const p = results.proxy;
+  for (const s of [...d, ...e, ...(p ?? [])]) {
     if (s.text !== env.expectedText) throw new Error(`unexpected reply text: ${JSON.stringify(s.text)}`);
   }
-  return d.map((direct, i) => ({ direct, engify: e[i]! }));
+  return d.map((direct, i) => ({ direct, engify: e[i]!, ...(p ? { proxy: p[i]! } : {}) }));
 }
 
 async function scenario(env: Env, concurrency: number, rounds: number, warmupRounds: number) {
-  for (let i = 0; i < warmupRounds; i++) await round(env, concurrency, i % 2 === 1);
+  for (let i = 0; i < warmupRounds; i++) await round(env, concurrency, i);
   const pairs: Pair[] = [];
-  for (let i = 0; i < rounds; i++) pairs.push(...(await round(env, concurrency, i % 2 === 1)));
+  for (let i = 0; i < rounds; i++) pairs.push(...(await round(env, concurrency, i)));
   return pairs;
 }
 
@@ -289,6 +301,8 @@ interface Result {
   rounds: number;
   n: number;
   direct: { ttft: Summary; total: Summary };
+  /** Through the bare proxy: what one more HTTP hop costs, for comparison. */
+  proxy: { ttft: Summary; total: Summary };
   engify: { ttft: Summary; total: Summary; start: Summary; serverTtft: Summary };
   /** Percentile of engify minus the same percentile of direct. */
   added: { ttft: { p50: number; p99: number }; total: { p50: number; p99: number } };
@@ -302,11 +316,13 @@ function analyse(concurrency: number, rounds: number, pairs: Pair[]): Result {
   const dTot = summarize(col('direct', 'total'));
   const eT = summarize(col('engify', 'ttft'));
   const eTot = summarize(col('engify', 'total'));
+  const viaProxy = pairs.flatMap((p) => (p.proxy ? [p.proxy] : []));
   return {
     concurrency,
     rounds,
     n: pairs.length,
     direct: { ttft: dT, total: dTot },
+    proxy: { ttft: summarize(viaProxy.map((s) => s.ttft)), total: summarize(viaProxy.map((s) => s.total)) },
     engify: {
       ttft: eT,
       total: eTot,
@@ -331,6 +347,7 @@ function printResult(r: Result): void {
     `  ${label.padEnd(22)} p50 ${fmt(s.p50).padStart(8)}  p99 ${fmt(s.p99).padStart(8)}  max ${fmt(s.max).padStart(8)} ms`;
   console.log(`\nconcurrency ${r.concurrency} — ${r.n} streams each way (${r.rounds} rounds)`);
   console.log(line('direct TTFT', r.direct.ttft));
+  console.log(line('bare proxy TTFT', r.proxy.ttft));
   console.log(line('engify TTFT', r.engify.ttft));
   console.log(line('direct total', r.direct.total));
   console.log(line('engify total', r.engify.total));
@@ -338,6 +355,10 @@ function printResult(r: Result): void {
   console.log(line('engify server ttftMs', r.engify.serverTtft));
   console.log(line('paired Δ TTFT', r.paired.ttft));
   console.log(line('paired Δ total', r.paired.total));
+  console.log(
+    `  bare proxy adds TTFT p50 ${fmt(r.proxy.ttft.p50 - r.direct.ttft.p50)} ms, ` +
+      `p99 ${fmt(r.proxy.ttft.p99 - r.direct.ttft.p99)} ms`,
+  );
   console.log(
     `  added TTFT p50 ${fmt(r.added.ttft.p50)} ms, p99 ${fmt(r.added.ttft.p99)} ms → ` +
       `target (≤ ${TARGET.ttftP50} / ≤ ${TARGET.ttftP99} ms) ${meets(r) ? 'MET' : 'NOT MET'}`,
@@ -423,8 +444,8 @@ function markdown(results: Result[], profile: string | null, seconds: number): s
       '`team`, with a stored OpenAI key, authenticated by `Authorization: Bearer egk_…`. ' +
       `**Direct** = streaming \`POST /v1/chat/completions\` to the fake (TTFT = first content delta, total = ` +
       '`[DONE]`); **Engify** = `POST /api/ai/stream` (TTFT = first `event: delta`, total = `event: done`). ' +
-      'Both sides send the same messages, interleaved: each round runs the batch one way, then the other, ' +
-      'alternating which goes first.',
+      'Direct, the bare proxy (below) and Engify get the same messages: each round runs the batch one way ' +
+      'after the other, in an order that rotates every round.',
     '',
     `**Parameters:** first-token delay ${P.firstTokenMs} ms, inter-delta delay ${P.interDeltaMs} ms, ` +
       `${P.deltas} deltas per reply, model \`${MODEL}\`; concurrency 1: ${P.warmup} warm-up + ${P.rounds} rounds; ` +
@@ -455,9 +476,24 @@ function markdown(results: Result[], profile: string | null, seconds: number): s
     '',
     ...verdicts,
     '',
-    'Where the Engify TTFT goes (p50 / p99): the `start` event is written once everything before the provider ' +
-      'call is done (HTTP, API-key auth, rate limit, quota, key resolution and decryption, execution insert); ' +
-      "the server's own `ttftMs` (whole ms) runs from the provider call to its first delta.",
+    'For scale, the same requests through a **bare proxy** (`startBareProxy` in `bench/lib/servers.ts`: ' +
+      'a Node `http` server that forwards the body to the fake and pipes the answer back — no parsing, ' +
+      'auth or storage), measured in the same rounds: what one more HTTP hop costs on this machine.',
+    '',
+    '| Concurrency | Bare proxy TTFT p50 / p99 | Proxy adds p50 / p99 | Engify adds p50 / p99 | Engify − proxy p50 / p99 |',
+    '| ---: | ---: | ---: | ---: | ---: |',
+    ...results.map(
+      (r) =>
+        `| ${r.concurrency} | ${fmt(r.proxy.ttft.p50)} / ${fmt(r.proxy.ttft.p99)} | ` +
+        `${fmt(r.proxy.ttft.p50 - r.direct.ttft.p50)} / ${fmt(r.proxy.ttft.p99 - r.direct.ttft.p99)} | ` +
+        `${fmt(r.added.ttft.p50)} / ${fmt(r.added.ttft.p99)} | ` +
+        `${fmt(r.engify.ttft.p50 - r.proxy.ttft.p50)} / ${fmt(r.engify.ttft.p99 - r.proxy.ttft.p99)} |`,
+    ),
+    '',
+    'Where the Engify TTFT goes (p50 / p99): the `start` event is written once the provider has answered ' +
+      '(its response headers), after the execution row is inserted; everything before the provider call ' +
+      '(HTTP, API-key auth, rate limit, quota, key resolution and decryption) comes first. ' +
+      "The server's own `ttftMs` (whole ms) runs from the provider call to its first delta.",
     '',
     '| Concurrency | Client → `start` event | Server `ttftMs` | Direct TTFT |',
     '| ---: | ---: | ---: | ---: |',
@@ -533,10 +569,9 @@ async function profileStages(env: Env): Promise<string> {
   t.wrap(SqliteAccountStore.prototype, 'findUserById', '· SELECT users');
   t.wrap(SqliteAccountStore.prototype, 'touchApiKey', '· UPDATE api_keys.last_used_at');
   t.wrap(AiService.prototype, 'prepare', 'AiService.prepare');
-  t.wrap(ExecutionTokenQuota.prototype, 'state', '· quota.state (SUM of today’s tokens)');
+  t.wrap(ExecutionTokenQuota.prototype, 'state', '· quota.state (today’s token counter)');
   t.wrap(ProviderKeyService.prototype, 'resolve', '· providerKeys.resolve');
-  t.wrap(SqliteProviderKeyStore.prototype, 'list', '· · SELECT provider keys');
-  t.wrap(SqliteProviderKeyStore.prototype, 'get', '· · SELECT provider key (sealed)');
+  t.wrap(SqliteProviderKeyStore.prototype, 'firstOfProvider', '· · SELECT provider key (sealed)');
   t.wrap(SqliteProviderKeyStore.prototype, 'touch', '· · UPDATE provider_keys.last_used_at');
   t.wrap(LocalKeyVault.prototype, 'open', '· · vault.open (AES-GCM unwrap + decrypt)');
   t.wrap(SqliteExecutionStore.prototype, 'create', 'INSERT execution (running)');
@@ -571,7 +606,7 @@ async function profileStages(env: Env): Promise<string> {
   const directTtft: number[] = [];
   try {
     for (let i = 0; i < n; i++) {
-      const [pair] = await round(env, 1, i % 2 === 1);
+      const [pair] = await round(env, 1, i, false);
       directTtft.push(pair!.direct.ttft);
       engify.push(pair!.engify);
     }
@@ -681,6 +716,7 @@ async function main() {
     }
   } finally {
     await env.engify.close();
+    await env.proxy.close();
     await env.fake.close();
     await rm(env.dataDir, { recursive: true, force: true });
   }

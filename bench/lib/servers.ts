@@ -1,4 +1,6 @@
 import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { createLogger } from '../../src/adapters/log/pino.js';
 import { loadConfig } from '../../src/config.js';
@@ -32,7 +34,9 @@ export interface EngifyHandle {
 }
 
 export type WorkerJob =
-  { kind: 'fake'; options: StartFakeProviderOptions } | { kind: 'engify'; env: Record<string, string> };
+  | { kind: 'fake'; options: StartFakeProviderOptions }
+  | { kind: 'engify'; env: Record<string, string> }
+  | { kind: 'proxy'; target: string };
 
 export type WorkerReady = { type: 'ready'; url: string; openaiBaseURL?: string } | { type: 'closed' };
 
@@ -90,4 +94,62 @@ export async function startEngify(env: Record<string, string>, isolate: boolean)
   }
   const { worker, ready } = await inWorker({ kind: 'engify', env });
   return { url: ready.url, server: null, close: () => stopWorker(worker) };
+}
+
+/**
+ * The floor for any server in the middle: a bare Node HTTP proxy that reads the request body and
+ * forwards it to `target` (a keep-alive agent, the same headers), piping the answer back byte for byte.
+ * It does no parsing, auth or bookkeeping, so what it adds is what one more HTTP hop costs here.
+ */
+export async function startBareProxyHere(target: string): Promise<{ url: string; close(): Promise<void> }> {
+  const to = new URL(target);
+  const agent = new http.Agent({ keepAlive: true });
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const upstream = http.request(
+        {
+          host: to.hostname,
+          port: to.port,
+          path: to.pathname,
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/json',
+            authorization: req.headers.authorization ?? '',
+            'content-length': body.length,
+          },
+        },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, { 'content-type': answer.headers['content-type'] ?? '' });
+          answer.pipe(res);
+        },
+      );
+      upstream.on('error', () => res.destroy());
+      res.on('close', () => upstream.destroy());
+      upstream.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        agent.destroy();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+export async function startBareProxy(
+  target: string,
+  isolate: boolean,
+): Promise<{ url: string; close(): Promise<void> }> {
+  if (!isolate) return startBareProxyHere(target);
+  const { worker, ready } = await inWorker({ kind: 'proxy', target });
+  return { url: ready.url, close: () => stopWorker(worker) };
 }
