@@ -19,7 +19,10 @@ function nodeObjects(c: Context): { incoming: IncomingMessage; outgoing: ServerR
 const tooLarge = (maxSize: number) =>
   new AppError(413, 'payload_too_large', `Request body is over ${maxSize} bytes`);
 
+const cutOff = () => AppError.badRequest('invalid_request', 'The request body was cut off before it ended');
+
 function readLimited(incoming: IncomingMessage, maxSize: number): Promise<Buffer> {
+  if (incoming.readableAborted || incoming.destroyed) return Promise.reject(cutOff());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -27,7 +30,7 @@ function readLimited(incoming: IncomingMessage, maxSize: number): Promise<Buffer
       incoming.off('data', onData);
       incoming.off('end', onEnd);
       incoming.off('error', onError);
-      incoming.off('aborted', onAborted);
+      incoming.off('aborted', onError);
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
@@ -44,22 +47,30 @@ function readLimited(incoming: IncomingMessage, maxSize: number): Promise<Buffer
       cleanup();
       resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     };
-    const onError = (err: Error) => {
+    // A client that goes away mid-body: a 4xx, not a server error.
+    const onError = () => {
       cleanup();
-      reject(err);
+      reject(cutOff());
     };
-    const onAborted = () => onError(new Error('The client closed the request'));
     incoming.on('data', onData);
     incoming.on('end', onEnd);
     incoming.on('error', onError);
-    incoming.on('aborted', onAborted);
+    incoming.on('aborted', onError);
   });
 }
 
+/** UTF-8 text as fetch's `text()` decodes it (a leading byte-order mark is dropped). */
+const decoder = new TextDecoder();
+
 /**
  * Caps JSON request bodies at `maxSize` bytes (413 `payload_too_large`). On Node the body is read
- * straight from the socket and handed to Hono's body cache, so `c.req.json()` and the validators
- * parse it without a WHATWG Request; elsewhere Hono's own bodyLimit does the same job.
+ * straight from the socket into Hono's body cache, so `c.req.json()` and the validators parse it
+ * without a WHATWG Request; elsewhere Hono's own bodyLimit does the same job.
+ *
+ * A body with a declared Content-Length is checked against the limit at once and read only when a
+ * handler asks for it (a request refused by auth or a rate limit is never buffered); Node ends such a
+ * body at the declared length. A chunked body has no length to check, so it is read here, and refused
+ * as soon as it grows past the limit.
  */
 export function jsonBodyLimit(maxSize: number): MiddlewareHandler {
   const fallback = bodyLimit({
@@ -72,12 +83,23 @@ export function jsonBodyLimit(maxSize: number): MiddlewareHandler {
     const node = nodeObjects(c);
     const method = c.req.method;
     if (!node || method === 'GET' || method === 'HEAD') return fallback(c, next);
-    const declared = node.incoming.headers['content-length'];
-    if (declared !== undefined && Number(declared) > maxSize) throw tooLarge(maxSize);
-    if (node.incoming.readableEnded) return fallback(c, next); // already consumed elsewhere
-    const body = await readLimited(node.incoming, maxSize);
+    const { incoming } = node;
+    if (incoming.readableEnded) return fallback(c, next); // already consumed elsewhere
     // Hono keeps body promises in this cache (typed as the values); json() and the other readers use it.
-    (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(body.toString('utf8'));
+    const cache = c.req.bodyCache as { text?: Promise<string> };
+    const declared = incoming.headers['content-length'];
+    if (declared !== undefined && incoming.headers['transfer-encoding'] === undefined) {
+      if (Number(declared) > maxSize) throw tooLarge(maxSize);
+      let text: Promise<string> | undefined;
+      Object.defineProperty(cache, 'text', {
+        configurable: true,
+        enumerable: true,
+        get: () => (text ??= readLimited(incoming, maxSize).then((body) => decoder.decode(body))),
+      });
+    } else {
+      const body = await readLimited(incoming, maxSize);
+      cache.text = Promise.resolve(decoder.decode(body));
+    }
     await next();
   };
 }

@@ -360,6 +360,47 @@ describe('over real HTTP', () => {
     expect(fake.requests.at(-1)!.body).toMatchObject({ messages: [{ role: 'user', content: 'stream me' }] });
   });
 
+  it('reads a body that starts with a byte-order mark, as fetch would', async () => {
+    fake.setBehavior({ provider: 'openai', reply: 'bom ok' });
+    const body = new Uint8Array([
+      0xef,
+      0xbb,
+      0xbf,
+      ...new TextEncoder().encode(JSON.stringify({ ...ask('with a BOM'), provider: 'openai' })),
+    ]);
+    const res = await fetch(`${base}/api/ai/chat`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json', origin: base },
+      body,
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as Json).content).toBe('bom ok');
+  });
+
+  it('writes the execution row and sends start while a provider holds back its headers', async () => {
+    fake.setBehavior({ provider: 'openai', latencyMs: 3000, reply: 'late' });
+    const controller = new AbortController();
+    const res = await fetch(`${base}/api/ai/stream`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json', origin: base },
+      body: JSON.stringify({ ...ask('slow headers'), provider: 'openai' }),
+      signal: controller.signal,
+    });
+    const reader = res.body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    expect(first).toMatch(/^event: start\n/);
+    const { executionId } = JSON.parse(/data: (.*)/.exec(first)![1]!) as { executionId: string };
+    // The provider has not answered yet: the run is on record as running.
+    expect(fake.requests.at(-1)!.status).toBeNull();
+    expect(await json(call('GET', `/api/me/executions/${executionId}`))).toMatchObject({ status: 'running' });
+    controller.abort();
+    await expect
+      .poll(async () => (await json(call('GET', `/api/me/executions/${executionId}`))).status, {
+        timeout: 5000,
+      })
+      .toBe('aborted');
+  });
+
   it('refuses a JSON body over the limit with 413, declared or chunked, and keeps serving', async () => {
     const big = JSON.stringify({ ...ask('x'.repeat(2 * 1024 * 1024)), provider: 'openai' });
     const declared = await fetch(`${base}/api/ai/stream`, {

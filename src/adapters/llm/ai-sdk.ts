@@ -148,13 +148,14 @@ export class AiSdkLlmClient implements LlmClient {
         })),
     ];
     let reader: ReadableStreamDefaultReader<LanguageModelV3StreamPart> | undefined;
+    let streaming: Promise<Awaited<ReturnType<LanguageModelV3['doStream']>>> | undefined;
     try {
       // `open` as soon as the response headers arrive: the OpenAI provider's doStream itself resolves
       // only at the first output chunk (it reads ahead for in-band errors).
       let responded!: () => void;
       const response = new Promise<'open'>((resolve) => (responded = () => resolve('open')));
       const model = this.model(request, responded);
-      const streaming = Promise.resolve(
+      streaming = Promise.resolve(
         model.doStream({
           prompt,
           ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
@@ -197,8 +198,16 @@ export class AiSdkLlmClient implements LlmClient {
       if (request.signal.aborted) throw request.signal.reason ?? err;
       throw toLlmError(err instanceof Error && signal.aborted && signal.reason ? signal.reason : err);
     } finally {
-      // Stops reading the provider's body when the consumer goes away early.
-      reader?.cancel().catch(() => undefined);
+      // Stops reading the provider's body when the consumer goes away early (also right after `open`,
+      // before this generator took a reader).
+      if (reader) reader.cancel().catch(() => undefined);
+      else
+        streaming
+          ?.then(
+            (result) => result.stream.cancel(),
+            () => undefined,
+          )
+          .catch(() => undefined);
     }
   }
 

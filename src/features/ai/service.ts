@@ -54,6 +54,23 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
+/** How long a run waits for the provider's answer before it writes its row and sends `start` anyway. */
+const ANNOUNCE_WITHIN_MS = 250;
+
+/** Whether `promise` settles (either way) within `ms`. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const settled = await Promise.race([
+    promise.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+  ]);
+  clearTimeout(timer);
+  return settled;
+}
+
 export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 2, baseDelayMs: 300, maxDelayMs: 4000 };
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -199,6 +216,11 @@ export class AiService {
     for (let attempt = 0; ; attempt++) {
       let error: unknown = null;
       let next: IteratorResult<LlmEvent> | null = null;
+      // A provider that holds its response headers back (a local server loading a model) does not
+      // hold back `start` and the execution row for long.
+      if (!announced && (await settlesWithin(current.first, ANNOUNCE_WITHIN_MS)) === false) {
+        yield* announce();
+      }
       try {
         next = await current.first;
       } catch (err) {
