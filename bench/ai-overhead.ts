@@ -593,6 +593,13 @@ async function profileStages(env: Env): Promise<string> {
   } as typeof emit;
   const write = ServerResponse.prototype.write;
   ServerResponse.prototype.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
+    if (this.socket?.localPort === fakePort && chunk) {
+      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
+      if (/"content":"[^"]/.test(text)) {
+        const at = performance.now();
+        t.span('wire: provider writes a text delta', at, at);
+      }
+    }
     if (this.socket?.localPort === engifyPort && chunk) {
       const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
       const at = performance.now();
