@@ -78,7 +78,8 @@ const stream = createRoute({
   tags: ['AI'],
   summary: 'Run a chat and stream the answer as Server-Sent Events',
   description:
-    'Events: `start` {executionId, provider, model}, `delta` {text}, `usage` {inputTokens, outputTokens, estimated}, ' +
+    'Events: `start` {executionId, provider, model} (once the provider has answered, or after 250 ms at the latest), ' +
+    '`delta` {text}, `usage` {inputTokens, outputTokens, estimated}, ' +
     '`done` {executionId, costUsd, latencyMs, ttftMs}, `error` {code, message, partial}; with `useRag`, `sources` ' +
     '{sources} after `start` and before the first `delta`. A `: heartbeat` comment ' +
     'every 15 s while waiting for the first token. Closing the connection aborts the provider call.',
