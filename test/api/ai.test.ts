@@ -332,6 +332,14 @@ describe('over real HTTP', () => {
     base = server.url;
   });
   afterAll(async () => server?.close());
+  /** POSTs a body to the real server as the signed-in user (a browser-like origin, JSON content type). */
+  const wire = (path: string, body: BodyInit, init: RequestInit = {}) =>
+    fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json', origin: base },
+      body,
+      ...init,
+    });
 
   it('streams a run over the wire: start, deltas, usage, done, in order', async () => {
     fake.setBehavior({
@@ -339,11 +347,7 @@ describe('over real HTTP', () => {
       reply: 'over the wire',
       usage: { inputTokens: 4, outputTokens: 3 },
     });
-    const res = await fetch(`${base}/api/ai/stream`, {
-      method: 'POST',
-      headers: { cookie, 'content-type': 'application/json', origin: base },
-      body: JSON.stringify({ ...ask('stream me'), provider: 'openai' }),
-    });
+    const res = await wire('/api/ai/stream', JSON.stringify({ ...ask('stream me'), provider: 'openai' }));
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/event-stream');
     expect(res.headers.get('x-request-id')).toBeTruthy();
@@ -368,11 +372,7 @@ describe('over real HTTP', () => {
       0xbf,
       ...new TextEncoder().encode(JSON.stringify({ ...ask('with a BOM'), provider: 'openai' })),
     ]);
-    const res = await fetch(`${base}/api/ai/chat`, {
-      method: 'POST',
-      headers: { cookie, 'content-type': 'application/json', origin: base },
-      body,
-    });
+    const res = await wire('/api/ai/chat', body);
     expect(res.status).toBe(200);
     expect(((await res.json()) as Json).content).toBe('bom ok');
   });
@@ -380,10 +380,7 @@ describe('over real HTTP', () => {
   it('writes the execution row and sends start while a provider holds back its headers', async () => {
     fake.setBehavior({ provider: 'openai', latencyMs: 3000, reply: 'late' });
     const controller = new AbortController();
-    const res = await fetch(`${base}/api/ai/stream`, {
-      method: 'POST',
-      headers: { cookie, 'content-type': 'application/json', origin: base },
-      body: JSON.stringify({ ...ask('slow headers'), provider: 'openai' }),
+    const res = await wire('/api/ai/stream', JSON.stringify({ ...ask('slow headers'), provider: 'openai' }), {
       signal: controller.signal,
     });
     const reader = res.body!.getReader();
@@ -403,27 +400,22 @@ describe('over real HTTP', () => {
 
   it('refuses a JSON body over the limit with 413, declared or chunked, and keeps serving', async () => {
     const big = JSON.stringify({ ...ask('x'.repeat(2 * 1024 * 1024)), provider: 'openai' });
-    const declared = await fetch(`${base}/api/ai/stream`, {
-      method: 'POST',
-      headers: { cookie, 'content-type': 'application/json', origin: base },
-      body: big,
-    });
+    const declared = await wire('/api/ai/stream', big);
     expect(declared.status).toBe(413);
     expect((await declared.json()) as Json).toMatchObject({ error: { code: 'payload_too_large' } });
     // No content-length: the body arrives chunked and is cut off as it grows past the limit.
     const bytes = new TextEncoder().encode(big);
-    const chunked = await fetch(`${base}/api/ai/stream`, {
-      method: 'POST',
-      headers: { cookie, 'content-type': 'application/json', origin: base },
-      body: new ReadableStream({
+    const chunked = await wire(
+      '/api/ai/stream',
+      new ReadableStream({
         start(controller) {
           for (let i = 0; i < bytes.length; i += 64 * 1024)
             controller.enqueue(bytes.subarray(i, i + 64 * 1024));
           controller.close();
         },
       }),
-      duplex: 'half',
-    } as RequestInit);
+      { duplex: 'half' } as RequestInit,
+    );
     expect(chunked.status).toBe(413);
     const health = await fetch(`${base}/api/health`);
     expect(health.status).toBe(200);
@@ -436,10 +428,7 @@ describe('over real HTTP', () => {
       reply: 'a b c d e f g h i j k l m n o p',
     });
     const controller = new AbortController();
-    const res = await fetch(`${base}/api/ai/stream`, {
-      method: 'POST',
-      headers: { cookie, 'content-type': 'application/json', origin: base },
-      body: JSON.stringify({ ...ask('long answer'), provider: 'openai' }),
+    const res = await wire('/api/ai/stream', JSON.stringify({ ...ask('long answer'), provider: 'openai' }), {
       signal: controller.signal,
     });
     const reader = res.body!.getReader();
