@@ -53,8 +53,10 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
   });
   api.use(async (c, next) => {
     await next();
-    c.header('Content-Security-Policy', c.req.path.endsWith('/docs') ? DOCS_CSP : API_CSP);
-    if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
+    // On the response's own headers: c.header() after the handler would copy the whole response.
+    const headers = c.res.headers;
+    headers.set('Content-Security-Policy', c.req.path.endsWith('/docs') ? DOCS_CSP : API_CSP);
+    if (!headers.has('Cache-Control')) headers.set('Cache-Control', 'no-store');
   });
   // The OpenAI-compatible surface answers in OpenAI's error shape, whichever middleware refused.
   api.use('/v1/*', openAiErrorFormat);
@@ -82,22 +84,29 @@ export function createApp(services: Services, options: AppOptions = {}): Hono<Ap
     ...(config.publicUrl ? [new URL(config.publicUrl).origin] : []),
     ...config.corsOrigins,
   ];
-  api.use(
-    cors({
-      origin: (origin) => (config.corsOrigins.includes(origin) ? origin : null),
-      credentials: true,
-      allowHeaders: ['Content-Type', 'Authorization', 'X-Request-Id'],
-      allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      exposeHeaders: [
-        'X-Request-Id',
-        'RateLimit-Limit',
-        'RateLimit-Remaining',
-        'RateLimit-Reset',
-        'Retry-After',
-      ],
-      maxAge: 600,
-    }),
-  );
+  const corsHeaders = cors({
+    origin: (origin) => (config.corsOrigins.includes(origin) ? origin : null),
+    credentials: true,
+    allowHeaders: ['Content-Type', 'Authorization', 'X-Request-Id'],
+    allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    exposeHeaders: [
+      'X-Request-Id',
+      'RateLimit-Limit',
+      'RateLimit-Remaining',
+      'RateLimit-Reset',
+      'Retry-After',
+    ],
+    maxAge: 600,
+  });
+  // CORS headers only mean something to a browser on one of the configured origins (and to preflights);
+  // other requests skip the middleware, which would otherwise build and copy the response to add
+  // headers that no client reads. API responses are `no-store`, so no cache keys on Origin either.
+  api.use((c, next) => {
+    const origin = c.req.header('origin');
+    return c.req.method === 'OPTIONS' || (origin !== undefined && config.corsOrigins.includes(origin))
+      ? corsHeaders(c, next)
+      : next();
+  });
   api.use(authenticate(services.auth, cookies));
   api.use(csrfProtection(allowedOrigins));
 

@@ -193,6 +193,9 @@ async function collect(events: AsyncGenerator<StreamEvent>) {
   throw new AppError(499 as ContentfulStatusCode, 'invalid_request', 'The request was aborted');
 }
 
+/** Resolves after the current event-loop turn and the next one's check phase (two setImmediates). */
+const nextLoopTurn = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
+
 async function pipeSse(
   stream: SseWriter,
   events: AsyncGenerator<StreamEvent>,
@@ -293,6 +296,11 @@ export function aiRoutes(
       // The run (and with it the provider request) starts now; the SSE response is set up meanwhile.
       const first = events.next();
       first.catch(() => undefined); // awaited in pipeSse
+      // Our response headers can wait; the provider request cannot. On a reused keep-alive connection
+      // undici writes the request from a setImmediate (it first checks the idle socket), so whatever
+      // else this turn of the event loop does goes out before it. A turn later, the request is on the
+      // wire and the SSE response is set up while the provider works.
+      await nextLoopTurn();
       return sseResponse(
         c,
         (sse) => pipeSse(sse, events, options.heartbeatMs, undefined, first),
