@@ -33,6 +33,7 @@ import { AiSdkLlmClient } from '../src/adapters/llm/ai-sdk.js';
 import { SqliteAccountStore } from '../src/adapters/sqlite/account-store.js';
 import { SqliteExecutionStore } from '../src/adapters/sqlite/execution-store.js';
 import { SqliteProviderKeyStore } from '../src/adapters/sqlite/provider-key-store.js';
+import { CachingKeyVault } from '../src/adapters/vault/caching-vault.js';
 import { LocalKeyVault } from '../src/adapters/vault/local-vault.js';
 import { ExecutionTokenQuota } from '../src/features/ai/quota.js';
 import { AiService } from '../src/features/ai/service.js';
@@ -573,7 +574,8 @@ async function profileStages(env: Env): Promise<string> {
   t.wrap(ProviderKeyService.prototype, 'resolve', '· providerKeys.resolve');
   t.wrap(SqliteProviderKeyStore.prototype, 'firstOfProvider', '· · SELECT provider key (sealed)');
   t.wrap(SqliteProviderKeyStore.prototype, 'touch', '· · UPDATE provider_keys.last_used_at');
-  t.wrap(LocalKeyVault.prototype, 'open', '· · vault.open (AES-GCM unwrap + decrypt)');
+  t.wrap(CachingKeyVault.prototype, 'open', '· · vault.open (kept 5 min)');
+  t.wrap(LocalKeyVault.prototype, 'open', '· · · local vault open on a miss (AES-GCM unwrap + decrypt)');
   t.wrap(SqliteExecutionStore.prototype, 'create', 'INSERT execution (running)');
   t.wrapFirstYield(AiSdkLlmClient.prototype, 'stream', 'AI SDK stream: call → first delta');
   t.wrap(SqliteExecutionStore.prototype, 'finish', 'UPDATE execution (finished)');

@@ -30,6 +30,7 @@ import { SqliteProviderKeyStore } from './adapters/sqlite/provider-key-store.js'
 import { GuardedOutboundHttp } from './adapters/http/guarded-fetch.js';
 import { AiSdkLlmClient } from './adapters/llm/ai-sdk.js';
 import { LogMetrics } from './adapters/metrics/log-metrics.js';
+import { CachingKeyVault } from './adapters/vault/caching-vault.js';
 import { createKeyVault } from './adapters/vault/index.js';
 import { ExecutionTokenQuota } from './features/ai/quota.js';
 import { AiService } from './features/ai/service.js';
@@ -114,7 +115,9 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const oauth = new OAuthService(accounts, auth, oauthProviders);
   logger.info({ store: catalog.kind, rateLimiter: limiter.kind, oauth: oauth.enabled() }, 'services ready');
   ready = true;
-  const vault = await createKeyVault(config, logger);
+  // Opened provider keys are kept for five minutes (as the KMS vault keeps data keys): a user's runs do not
+  // each unwrap and decrypt the same key again. See docs/decisions/0009-key-vault.md.
+  const vault = new CachingKeyVault(createKeyVault(config, logger), { ttlMs: 5 * 60_000, maxEntries: 1000 });
   const executions = new SqliteExecutionStore(db);
   const metrics = new LogMetrics(logger);
   const outbound = new GuardedOutboundHttp(config.ai.allowPrivateBaseURLs);

@@ -40,9 +40,22 @@ export type WorkerJob =
 
 export type WorkerReady = { type: 'ready'; url: string; openaiBaseURL?: string } | { type: 'closed' };
 
-/** Engify from environment-style settings (as `npm start` would read them), logging silenced. */
+/**
+ * Engify from environment-style settings (as `npm start` would read them), logging silenced. Resolves
+ * once start-up background work is over (embedder, built-in knowledge base indexed), so a benchmark
+ * does not measure next to the ingestion of the built-in documents.
+ */
 export async function startEngifyHere(env: Record<string, string>): Promise<RunningServer> {
-  return startServer(loadConfig(env), createLogger('silent'));
+  const server = await startServer(loadConfig(env), createLogger('silent'));
+  const { services } = server;
+  await services.backgroundReady;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const { queued, inFlight } = await services.queue.stats();
+    if (queued === 0 && inFlight === 0) return server;
+    if (Date.now() > deadline) throw new Error('built-in knowledge base still indexing after 2 minutes');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 async function inWorker(job: WorkerJob): Promise<{ worker: Worker; ready: WorkerReady & { type: 'ready' } }> {

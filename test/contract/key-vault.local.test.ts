@@ -11,6 +11,7 @@ import {
   readKeyringFile,
   removeMasterKeysFromFile,
 } from '../../src/adapters/vault/local-vault.js';
+import { CachingKeyVault } from '../../src/adapters/vault/caching-vault.js';
 import { VaultError, type SecretContext } from '../../src/ports/key-vault.js';
 import { recordingLogger } from '../helpers/recording-logger.js';
 import { keyVaultContract } from './key-vault.contract.js';
@@ -23,6 +24,18 @@ keyVaultContract('local (ENGIFY_MASTER_KEY)', async () => {
   return {
     vault: LocalKeyVault.fromKeys(first),
     rotate: async () => LocalKeyVault.fromKeys(randomBytes(32), [first]),
+    dispose: async () => {},
+  };
+});
+
+// What the server runs: the vault behind the short-lived cache of opened secrets (services.ts). Opens
+// after tampering, moving or rotation must still go to the vault and fail or succeed as it decides.
+keyVaultContract('local (ENGIFY_MASTER_KEY) behind CachingKeyVault', async () => {
+  const first = randomBytes(32);
+  const cached = (inner: LocalKeyVault) => new CachingKeyVault(inner, { ttlMs: 60_000, maxEntries: 100 });
+  return {
+    vault: cached(LocalKeyVault.fromKeys(first)),
+    rotate: async () => cached(LocalKeyVault.fromKeys(randomBytes(32), [first])),
     dispose: async () => {},
   };
 });
