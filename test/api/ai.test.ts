@@ -7,7 +7,7 @@ import { DEFAULT_LIMITS, type Limits } from '../../src/http/rate-limit.js';
 import { startServer, type RunningServer } from '../../src/runtime/server.js';
 import { DEFAULT_KEYS, startFakeProvider, type FakeProvider } from '../fakes/llm-provider.js';
 import { createTestApp, FIXTURE_CONTENT, knowledgeBaseSettled, type TestApp } from '../helpers/app.js';
-import { readSse } from '../helpers/sse.js';
+import { deltaText, readSse } from '../helpers/sse.js';
 
 // BYOK execution end to end: real app, real SQLite, the AI SDK talking real wire formats to a fake
 // provider server on loopback. What is not verified here: the real providers themselves.
@@ -158,10 +158,7 @@ describe('chat and stream', () => {
     expect(kinds[0]).toBe('start');
     expect(kinds.filter((k) => k === 'delta').length).toBeGreaterThan(1);
     expect(kinds.slice(-2)).toEqual(['usage', 'done']);
-    const text = events
-      .filter((e) => e.event === 'delta')
-      .map((e) => e.data.text)
-      .join('');
+    const text = deltaText(events);
     expect(text).toBe('Echo: stream me three words');
 
     const gemini = await readSse(
@@ -253,10 +250,7 @@ describe('provider failures', () => {
     const error = events.at(-1)!;
     expect(error.event).toBe('error');
     expect(error.data).toMatchObject({ code: 'provider_unavailable', partial: true });
-    const partial = events
-      .filter((e) => e.event === 'delta')
-      .map((e) => e.data.text)
-      .join('');
+    const partial = deltaText(events);
     expect(partial.length).toBeGreaterThan(0);
     expect(fake.requests).toHaveLength(1); // no retry after the first token
     const run = await json(call('GET', `/api/me/executions/${events[0]!.data.executionId}`));
@@ -355,10 +349,7 @@ describe('over real HTTP', () => {
     const types = events.map((e) => e.event);
     expect(types[0]).toBe('start');
     expect(types.slice(-2)).toEqual(['usage', 'done']);
-    const text = events
-      .filter((e) => e.event === 'delta')
-      .map((e) => e.data.text)
-      .join('');
+    const text = deltaText(events);
     expect(text).toBe('over the wire');
     expect(events.at(-2)!.data).toMatchObject({ inputTokens: 4, outputTokens: 3 });
     expect(fake.requests.at(-1)!.body).toMatchObject({ messages: [{ role: 'user', content: 'stream me' }] });

@@ -20,3 +20,11 @@ export async function readSse(res: Response): Promise<{ events: SseEvent[]; comm
   }
   return { events, comments };
 }
+
+/** The text of a stream: every `delta` event's `text`, in order. */
+export function deltaText(events: SseEvent[]): string {
+  return events
+    .filter((e) => e.event === 'delta')
+    .map((e) => e.data.text)
+    .join('');
+}
